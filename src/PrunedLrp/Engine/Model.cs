@@ -1,0 +1,91 @@
+using PrunedLrp.Graph;
+using PrunedLrp.IO;
+using PrunedLrp.Layers;
+
+namespace PrunedLrp;
+
+/// <summary>
+/// A loaded network: immutable, shared by any number of <see cref="Predictor"/>s and <see cref="Explainer"/>s on any
+/// threads. Tensors are float32, C order, [batch, ...input shape] (NCHW for images, NCL for sequences).
+/// </summary>
+public sealed class Model
+{
+    Predictor? _cachedPredictor;
+
+    Model(ModelSpec spec)
+    {
+        Spec = spec;
+        Shapes = ShapeInference.Infer(spec);
+        Layers = new Layer?[spec.Nodes.Count];
+        var readers = new List<int>[spec.Nodes.Count];
+        for (int id = 0; id < spec.Nodes.Count; id++)
+        {
+            readers[id] = [];
+            if (id > 0)
+                Layers[id] = LayerFactory.Create(id, spec.Nodes[id], Shapes);
+            foreach (int input in spec.Nodes[id].Inputs)
+                readers[input].Add(id);
+        }
+        Readers = Array.ConvertAll(readers, r => r.ToArray());
+        InputSize = (int)ShapeInference.Elements(spec.InputShape);
+        OutputSize = (int)ShapeInference.Elements(Shapes[^1]);
+        if (Shapes[^1].Length != 1)
+            throw new InvalidDataException($"model output: shape [{string.Join(",", Shapes[^1])}] is not a vector of logits (add Flatten)");
+        if (spec.Labels.Count != 0 && spec.Labels.Count != OutputSize)
+            throw new InvalidDataException($"labels: {spec.Labels.Count} labels for {OutputSize} outputs");
+    }
+
+    /// <summary>Loads a model file written by <c>plrp-convert</c> (format: docs/model-format.md).</summary>
+    /// <exception cref="InvalidDataException">The file is not a valid model; the message names the file, field and problem.</exception>
+    public static Model Load(string path) => new(ModelFile.Read(path));
+
+    /// <summary>Builds a model from an in-memory graph (validated like a file).</summary>
+    public static Model FromSpec(ModelSpec spec) => new(spec);
+
+    /// <summary>The graph as stored.</summary>
+    public ModelSpec Spec { get; }
+
+    /// <summary>Input shape without the batch dimension.</summary>
+    public IReadOnlyList<int> InputShape => Spec.InputShape;
+
+    /// <summary>Input elements per sample.</summary>
+    public int InputSize { get; }
+
+    /// <summary>Number of logits (classes).</summary>
+    public int OutputSize { get; }
+
+    /// <summary>Class labels (empty when the model has none).</summary>
+    public IReadOnlyList<string> Labels => Spec.Labels;
+
+    /// <summary>Node count (node 0 is the input).</summary>
+    public int NodeCount => Spec.Nodes.Count;
+
+    internal int[][] Shapes { get; }
+
+    internal Layer?[] Layers { get; }
+
+    /// <summary>For each node id, the ids of the nodes that read its output.</summary>
+    internal int[][] Readers { get; }
+
+    /// <summary>Output shape of node <paramref name="id"/> without batch.</summary>
+    public IReadOnlyList<int> NodeShape(int id) => Shapes[id];
+
+    /// <summary>Logits for a batch: <paramref name="input"/> holds <c>batch * InputSize</c> floats, the result
+    /// <c>batch * OutputSize</c>. Convenience over a cached <see cref="Predictor"/> (allocates the result).</summary>
+    public float[] Predict(ReadOnlySpan<float> input)
+    {
+        int batch = BatchOf(input.Length);
+        var logits = new float[batch * OutputSize];
+        var predictor = Interlocked.Exchange(ref _cachedPredictor, null) ?? new Predictor(this);
+        predictor.Predict(input, logits);
+        Interlocked.Exchange(ref _cachedPredictor, predictor);
+        return logits;
+    }
+
+    internal int BatchOf(int inputLength)
+    {
+        if (inputLength == 0 || inputLength % InputSize != 0)
+            throw new ArgumentException($"input has {inputLength} values, not a positive multiple of the sample size {InputSize} ([{string.Join(",", Spec.InputShape)}])");
+        return inputLength / InputSize;
+    }
+}

@@ -1,0 +1,57 @@
+namespace PrunedLrp;
+
+/// <summary>
+/// Per-caller buffers for a batch capacity: every node's output (the forward cache LRP reads) and a scratch buffer.
+/// Grows only when a larger batch arrives, so the steady state allocates nothing.
+/// </summary>
+internal sealed class Workspace(Model model)
+{
+    public Model Model { get; } = model;
+
+    public int Capacity { get; private set; }
+
+    public float[][] Activations { get; private set; } = [];
+
+    public float[] Scratch { get; private set; } = [];
+
+    /// <summary>Makes room for <paramref name="batch"/> samples; <paramref name="extraScratch"/> is the caller's own need.</summary>
+    public bool Ensure(int batch, int extraScratch = 0)
+    {
+        int scratch = Math.Max(ForwardScratch(batch), extraScratch);
+        if (batch <= Capacity && scratch <= Scratch.Length)
+            return false;
+        Capacity = Math.Max(batch, Capacity);
+        var shapes = Model.Shapes;
+        Activations = new float[shapes.Length][];
+        for (int id = 0; id < shapes.Length; id++)
+            Activations[id] = new float[checked(Capacity * (int)Graph.ShapeInference.Elements(shapes[id]))];
+        Scratch = new float[Math.Max(scratch, Math.Max(ForwardScratch(Capacity), extraScratch))];
+        return true;
+    }
+
+    int ForwardScratch(int batch)
+    {
+        int max = 0;
+        foreach (var layer in Model.Layers)
+            max = Math.Max(max, layer?.ForwardScratch(batch) ?? 0);
+        return max;
+    }
+
+    /// <summary>Runs the forward pass of <paramref name="batch"/> samples, caching every node's output.</summary>
+    public void Forward(ReadOnlySpan<float> input, int batch)
+    {
+        input.CopyTo(Activations[0]);
+        var layers = Model.Layers;
+        for (int id = 1; id < layers.Length; id++)
+        {
+            var layer = layers[id]!;
+            var inputs = layer.Inputs;
+            ReadOnlySpan<float> x = Activations[inputs[0]];
+            ReadOnlySpan<float> x2 = inputs.Length > 1 ? Activations[inputs[1]] : default;
+            layer.Forward(x[..(batch * layer.InputSize)], x2, Activations[id].AsSpan(0, batch * layer.OutputSize), batch, Scratch);
+        }
+    }
+
+    /// <summary>The logits of the last forward pass.</summary>
+    public ReadOnlySpan<float> Logits(int batch) => Activations[^1].AsSpan(0, batch * Model.OutputSize);
+}

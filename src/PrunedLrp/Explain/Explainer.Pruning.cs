@@ -1,0 +1,89 @@
+using PrunedLrp.Graph;
+using PrunedLrp.Pruning;
+
+namespace PrunedLrp;
+
+public sealed partial class Explainer
+{
+    /// <summary>
+    /// Prunes the (complete) relevance at pruning point <paramref name="node"/>, per sample: select the kept set, then
+    /// PLRP-λ scales the kept entries of each sign by λ± (sum unchanged), or PLRP-M re-runs every reader's rule with the
+    /// input-side quantities zeroed outside the kept set and sums what they send back.
+    /// </summary>
+    void Prune(int node, int pointIndex, int batch)
+    {
+        var options = _pruning!;
+        int size = (int)ShapeInference.Elements(_model.Shapes[node]);
+        var r = Buffer(_relevance, node, batch);
+        double p = options.Sparsity[options.Sparsity.Count == 1 ? 0 : pointIndex];
+        double pNeg = options.SparsityNegative ?? p;
+        var mask = _mask.AsSpan(0, batch * size);
+        for (int n = 0; n < batch; n++)
+        {
+            var rn = r.Slice(n * size, size);
+            var keep = _keep.AsSpan(0, size);
+            var sel = options.Select == SelectMode.Mass
+                ? RelevanceSelection.SelectByMass(rn, p, pNeg, keep, _selectionScratch)
+                : RelevanceSelection.SelectTopK(rn, TopKCount(size, options.TopK), keep, _selectionScratch);
+            double before = Sum(rn);
+            double lambdaPos = sel.KeptPositiveMass != 0 ? sel.PositiveMass / sel.KeptPositiveMass : 0;
+            double lambdaNeg = sel.KeptNegativeMass != 0 ? sel.NegativeMass / sel.KeptNegativeMass : 0;
+            var maskN = mask.Slice(n * size, size);
+            for (int i = 0; i < size; i++)
+            {
+                maskN[i] = keep[i] ? 1f : 0f;
+                if (options.Mode == PruneMode.Lambda)
+                    rn[i] = !keep[i] ? 0f : rn[i] * (float)(rn[i] > 0 ? lambdaPos : lambdaNeg);
+            }
+            bool isLambda = options.Mode == PruneMode.Lambda;
+            _reports[pointIndex * _ws.Capacity + n] = new PruningPointReport(
+                node, n, size, sel.KeptPositive + sel.KeptNegative, sel.PositiveMass, sel.NegativeMass,
+                sel.PositiveMass - sel.KeptPositiveMass, sel.NegativeMass - sel.KeptNegativeMass,
+                isLambda ? lambdaPos : 1, isLambda ? lambdaNeg : 1, before, isLambda ? Sum(rn) : 0);
+        }
+        if (options.Mode == PruneMode.M)
+        {
+            RerunReadersMasked(node, batch, mask);
+            for (int n = 0; n < batch; n++)
+            {
+                ref var report = ref _reports[pointIndex * _ws.Capacity + n];
+                report = report with { SumAfter = Sum(r.Slice(n * size, size)) };
+            }
+        }
+    }
+
+    /// <summary>PLRP-M: the relevance of <paramref name="node"/> becomes the sum of what its readers send back when
+    /// their rules see only the kept entries (relevance already sent to their other inputs stays as it was).</summary>
+    void RerunReadersMasked(int node, int batch, ReadOnlySpan<float> mask)
+    {
+        var r = Buffer(_relevance, node, batch);
+        bool first = true;
+        foreach (int reader in _model.Readers[node])
+        {
+            var inputs = _model.Layers[reader]!.Inputs;
+            bool a = inputs[0] == node;
+            bool b = inputs.Length > 1 && inputs[1] == node;
+            // Slots that do not read this node still get written by the step; send them to scratch.
+            var rInA = a && first ? r : Buffer(_temp, inputs[0], batch);
+            var rInB = inputs.Length < 2 ? default : Buffer(_temp2, inputs[1], batch);
+            if (first && !a)
+                r.Clear();
+            RunStep(reader, batch, rInA, rInB, a ? mask : default, b ? mask : default);
+            if (a && !first)
+                System.Numerics.Tensors.TensorPrimitives.Add(r, rInA, r);
+            if (b)
+                System.Numerics.Tensors.TensorPrimitives.Add(r, rInB, r);
+            first = false;
+        }
+    }
+
+    static int TopKCount(int size, double topK) => topK < 1 ? RelevanceSelection.TopKCount(size, topK) : (int)Math.Min(topK, size);
+
+    static double Sum(ReadOnlySpan<float> values)
+    {
+        double sum = 0;
+        foreach (float v in values)
+            sum += v;
+        return sum;
+    }
+}

@@ -1,0 +1,50 @@
+using System.Numerics.Tensors;
+using PrunedLrp.Graph;
+
+namespace PrunedLrp.Layers;
+
+/// <summary>
+/// Residual sum <c>z = a + b</c>. Relevance by the Norm rule, as Zennit's ResNet canonizer assigns it:
+/// <c>R_a = a * R / stab(a + b)</c>, <c>R_b = b * R / stab(a + b)</c> (elementwise).
+/// </summary>
+internal sealed class AddLayer(int id, NodeSpec spec, int[][] inputShapes, int[] outputShape, float stabilizer)
+    : Layer(id, spec, inputShapes, outputShape), IRelevanceStep
+{
+    public override void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> x2, Span<float> y, int batch, Span<float> scratch)
+    {
+        int n = batch * OutputSize;
+        TensorPrimitives.Add(x[..n], x2[..n], y[..n]);
+    }
+
+    public int ScratchLength(int batch) => 3 * batch * OutputSize;
+
+    public void Backward(ref RelevanceArgs args)
+    {
+        int n = args.RIn.Length;
+        var s = args.Scratch[..n];
+        if (args.Mask.IsEmpty && args.Mask2.IsEmpty)
+        {
+            Stabilizer.Divide(args.ROut, args.Z, stabilizer, s);
+            TensorPrimitives.Multiply(args.X[..n], s, args.RIn);
+            if (!args.RIn2.IsEmpty)
+                TensorPrimitives.Multiply(args.X2[..n], s, args.RIn2);
+            return;
+        }
+        // PLRP-M: the masked inputs make a new denominator.
+        var a = Masked(args.X[..n], args.Mask, args.Scratch.Slice(n, n));
+        var b = Masked(args.X2[..n], args.Mask2, args.Scratch.Slice(2 * n, n));
+        TensorPrimitives.Add(a, b, s);
+        Stabilizer.Divide(args.ROut, s, stabilizer, s);
+        TensorPrimitives.Multiply(a, s, args.RIn);
+        if (!args.RIn2.IsEmpty)
+            TensorPrimitives.Multiply(b, s, args.RIn2);
+    }
+
+    static ReadOnlySpan<float> Masked(ReadOnlySpan<float> x, ReadOnlySpan<float> mask, Span<float> dst)
+    {
+        if (mask.IsEmpty)
+            return x;
+        TensorPrimitives.Multiply(x, mask, dst);
+        return dst;
+    }
+}

@@ -1,0 +1,15 @@
+using PrunedLrp.Graph;
+
+namespace PrunedLrp.Layers;
+
+/// <summary>Reshape [C, ...] to [C * ...]; the memory layout is unchanged, so relevance is copied back as is.</summary>
+internal sealed class FlattenLayer(int id, NodeSpec spec, int[][] inputShapes, int[] outputShape)
+    : Layer(id, spec, inputShapes, outputShape), IRelevanceStep
+{
+    public override void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> x2, Span<float> y, int batch, Span<float> scratch)
+        => x[..(batch * InputSize)].CopyTo(y);
+
+    public int ScratchLength(int batch) => 0;
+
+    public void Backward(ref RelevanceArgs args) => PassRelevance.Pass(ref args);
+}

@@ -1,0 +1,50 @@
+using PrunedLrp.Graph;
+
+namespace PrunedLrp.Layers;
+
+/// <summary>
+/// A compiled graph node: forward computation over a batch laid out [batch, ...] in the workspace's activation buffers.
+/// Layers are immutable once built and shared by every workspace, so one model serves concurrent callers.
+/// </summary>
+internal abstract class Layer
+{
+    protected Layer(int id, NodeSpec spec, int[][] inputShapes, int[] outputShape)
+    {
+        Id = id;
+        Spec = spec;
+        InputShapes = inputShapes;
+        OutputShape = outputShape;
+        InputSize = inputShapes.Length == 0 ? 0 : (int)ShapeInference.Elements(inputShapes[0]);
+        OutputSize = (int)ShapeInference.Elements(outputShape);
+    }
+
+    /// <summary>Node id (position in the model's node table).</summary>
+    public int Id { get; }
+
+    /// <summary>The node as stored in the model file.</summary>
+    public NodeSpec Spec { get; }
+
+    /// <summary>Shapes (without batch) of the tensors this layer reads.</summary>
+    public int[][] InputShapes { get; }
+
+    /// <summary>Shape (without batch) of the output.</summary>
+    public int[] OutputShape { get; }
+
+    /// <summary>Elements per sample of the first input.</summary>
+    public int InputSize { get; }
+
+    /// <summary>Elements per sample of the output.</summary>
+    public int OutputSize { get; }
+
+    /// <summary>Ids of the nodes this layer reads.</summary>
+    public int[] Inputs => Spec.Inputs;
+
+    /// <summary>Scratch floats that <see cref="Forward"/> needs for <paramref name="batch"/> samples.</summary>
+    public virtual int ForwardScratch(int batch) => 0;
+
+    /// <summary>Computes the output of <paramref name="batch"/> samples from the input buffers.</summary>
+    public abstract void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> x2, Span<float> y, int batch, Span<float> scratch);
+
+    /// <inheritdoc/>
+    public override string ToString() => $"node {Id} ({Spec})";
+}

@@ -1,0 +1,16 @@
+using System.Numerics.Tensors;
+using PrunedLrp.Graph;
+
+namespace PrunedLrp.Layers;
+
+/// <summary>max(x, 0); relevance passes through unchanged (Pass rule).</summary>
+internal sealed class ReluLayer(int id, NodeSpec spec, int[][] inputShapes, int[] outputShape)
+    : Layer(id, spec, inputShapes, outputShape), IRelevanceStep
+{
+    public override void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> x2, Span<float> y, int batch, Span<float> scratch)
+        => TensorPrimitives.Max(x[..(batch * InputSize)], 0f, y);
+
+    public int ScratchLength(int batch) => 0;
+
+    public void Backward(ref RelevanceArgs args) => PassRelevance.Pass(ref args);
+}

@@ -1,0 +1,53 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace PrunedLrp.Layers;
+
+/// <summary>
+/// Zennit's stabilizer: <c>stab(z) = z + eps * sgn(z)</c> with <c>sgn(0) = +1</c>, so a zero denominator becomes eps.
+/// </summary>
+internal static class Stabilizer
+{
+    /// <summary>Zennit's default stabilizer for every rule but Epsilon's own epsilon.</summary>
+    public const float Default = 1e-6f;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Apply(float z, float eps) => z >= 0f ? z + eps : z - eps;
+
+    /// <summary><c>s = r / stab(z)</c> elementwise (s may alias r or z).</summary>
+    public static void Divide(ReadOnlySpan<float> r, ReadOnlySpan<float> z, float eps, Span<float> s)
+    {
+        int n = s.Length, i = 0;
+        if (r.Length < n || z.Length < n)
+            throw new ArgumentException("r and z must be at least as long as s");
+        ref float rr = ref MemoryMarshal.GetReference(r);
+        ref float zr = ref MemoryMarshal.GetReference(z);
+        ref float sr = ref MemoryMarshal.GetReference(s);
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var pos = Vector256.Create(eps);
+            var neg = Vector256.Create(-eps);
+            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                var zv = Vector256.LoadUnsafe(ref zr, (nuint)i);
+                // -0 >= 0 holds, so -0 gets +eps like Zennit's (z == 0) + sign(z).
+                var stab = zv + Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(zv, Vector256<float>.Zero), pos, neg);
+                (Vector256.LoadUnsafe(ref rr, (nuint)i) / stab).StoreUnsafe(ref sr, (nuint)i);
+            }
+        }
+        for (; i < n; i++)
+            Unsafe.Add(ref sr, i) = Unsafe.Add(ref rr, i) / Apply(Unsafe.Add(ref zr, i), eps);
+    }
+
+    /// <summary><c>s = mask * r / stab(z)</c> where <c>mask = (select(z))</c>: keeps outputs with z &gt; 0
+    /// (<paramref name="positive"/>) or z &lt; 0, zero elsewhere (Gamma's output split).</summary>
+    public static void DivideWhere(ReadOnlySpan<float> r, ReadOnlySpan<float> den, float eps, ReadOnlySpan<float> z, bool positive, Span<float> s)
+    {
+        for (int i = 0; i < s.Length; i++)
+        {
+            bool take = positive ? z[i] > 0f : z[i] < 0f;
+            s[i] = take ? r[i] / Apply(den[i], eps) : 0f;
+        }
+    }
+}

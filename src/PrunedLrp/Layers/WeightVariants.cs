@@ -1,0 +1,28 @@
+namespace PrunedLrp.Layers;
+
+/// <summary>Elementwise weight and bias modifications of <see cref="WeightVariant"/> (Zennit's param modifiers).</summary>
+internal static class WeightVariants
+{
+    public static float Apply(WeightVariant variant, float w, float gamma) => variant switch
+    {
+        WeightVariant.Original => w,
+        WeightVariant.Positive => Math.Max(w, 0f),
+        WeightVariant.Negative => Math.Min(w, 0f),
+        WeightVariant.GammaPositive => w + gamma * Math.Max(w, 0f),
+        WeightVariant.GammaNegative => w + gamma * Math.Min(w, 0f),
+        WeightVariant.Ones => 1f,
+        WeightVariant.Square => w * w,
+        _ => throw new ArgumentOutOfRangeException(nameof(variant)),
+    };
+
+    /// <summary>The modified copy of <paramref name="values"/>; for <see cref="WeightVariant.Ones"/> on a bias, zeros.</summary>
+    public static float[] Modify(ReadOnlySpan<float> values, WeightVariant variant, float gamma, bool isBias = false)
+    {
+        var result = new float[values.Length];
+        if (isBias && variant == WeightVariant.Ones)
+            return result;
+        for (int i = 0; i < values.Length; i++)
+            result[i] = Apply(variant, values[i], gamma);
+        return result;
+    }
+}

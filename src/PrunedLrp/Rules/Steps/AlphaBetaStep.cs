@@ -1,0 +1,87 @@
+using System.Numerics.Tensors;
+using PrunedLrp.Layers;
+
+namespace PrunedLrp.Rules;
+
+/// <summary>
+/// AlphaBeta (and ZPlus = alpha 1, beta 0) bound to a layer. Products: <c>zp = W+ x+ + W- x- + b+</c>,
+/// <c>zn = W- x+ + W+ x- + b-</c>; <c>R = alpha (x+ W+^T sp + x- W-^T sp) - beta (x+ W-^T sn + x- W+^T sn)</c>.
+/// After a ReLU x- = 0, so its products are skipped.
+/// </summary>
+internal sealed class AlphaBetaStep : LinearStep
+{
+    readonly float _alpha, _beta, _stabilizer;
+    readonly bool _nonNegative;
+    readonly ILinearOperator _pos, _neg;
+    readonly float[] _biasPos, _biasNeg;
+
+    public AlphaBetaStep(LinearLayer layer, float alpha, float beta, float stabilizer, bool inputNonNegative)
+        : base(layer, inBuffers: 4, outBuffers: 2)
+    {
+        _alpha = alpha;
+        _beta = beta;
+        _stabilizer = stabilizer;
+        _nonNegative = inputNonNegative;
+        _pos = layer.Variant(WeightVariant.Positive);
+        _neg = layer.Variant(WeightVariant.Negative);
+        _biasPos = layer.BiasVariant(WeightVariant.Positive);
+        _biasNeg = layer.BiasVariant(WeightVariant.Negative);
+    }
+
+    public override void Backward(ref RelevanceArgs args)
+    {
+        int b = args.Batch;
+        var carver = new ScratchCarver(args.Scratch);
+        var x = MaskedInput(ref args, carver.Take(b * In));
+        var xp = carver.Take(b * In);
+        var xn = carver.Take(b * In);
+        var c = carver.Take(b * In);
+        var z = carver.Take(b * Out);
+        var t = carver.Take(b * Out);
+        var opScratch = carver.Rest;
+        ReadOnlySpan<float> xPos = x;
+        if (!_nonNegative)
+        {
+            TensorPrimitives.Max(x, 0f, xp);
+            TensorPrimitives.Min(x, 0f, xn);
+            xPos = xp;
+        }
+
+        // alpha part: positive contributions x+ w+ and x- w-.
+        Share(args.ROut, xPos, xn, _pos, _neg, _biasPos, z, t, c, args.RIn, b, opScratch, overwrite: true, factor: _alpha);
+        if (_beta != 0f)
+            Share(args.ROut, xPos, xn, _neg, _pos, _biasNeg, z, t, c, args.RIn, b, opScratch, overwrite: false, factor: -_beta);
+    }
+
+    /// <summary>
+    /// One sign part: <c>den = A x+ + B x- + bias</c>, <c>s = R / stab(den)</c>, <c>R_in (+)= factor (x+ A^T s + x- B^T s)</c>.
+    /// </summary>
+    void Share(ReadOnlySpan<float> rOut, ReadOnlySpan<float> xPos, ReadOnlySpan<float> xNeg, ILinearOperator a, ILinearOperator bOp,
+        float[] bias, Span<float> z, Span<float> t, Span<float> c, Span<float> rIn, int batch, Span<float> opScratch, bool overwrite, float factor)
+    {
+        a.Forward(xPos, bias, z, batch, opScratch);
+        if (!_nonNegative)
+        {
+            bOp.Forward(xNeg, default, t, batch, opScratch);
+            Accumulate(z, t);
+        }
+        Stabilizer.Divide(rOut, z, _stabilizer, z);
+        a.BackwardData(z, c, batch, opScratch);
+        if (overwrite)
+        {
+            TensorPrimitives.Multiply(xPos, c, rIn);
+            if (factor != 1f) TensorPrimitives.Multiply(rIn, factor, rIn);
+        }
+        else
+        {
+            TensorPrimitives.Multiply(xPos, c, c);
+            TensorPrimitives.MultiplyAdd(c, factor, rIn, rIn);
+        }
+        if (!_nonNegative)
+        {
+            bOp.BackwardData(z, c, batch, opScratch);
+            TensorPrimitives.Multiply(xNeg, c, c);
+            TensorPrimitives.MultiplyAdd(c, factor, rIn, rIn);
+        }
+    }
+}

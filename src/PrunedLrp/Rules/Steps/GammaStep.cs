@@ -1,0 +1,83 @@
+using System.Numerics.Tensors;
+using PrunedLrp.Layers;
+
+namespace PrunedLrp.Rules;
+
+/// <summary>
+/// Zennit's generalized Gamma bound to a layer, with <c>wp = w + g w+</c>, <c>wn = w + g w-</c>:
+/// <c>zpos = wp x+ + wn x- + (b + g b+)</c>, <c>zneg = wn x+ + wp x- + (b + g b-)</c>,
+/// <c>sp = [z &gt; 0] R / stab(zpos)</c>, <c>sn = [z &lt; 0] R / stab(zneg)</c>,
+/// <c>R_in = x+ (wp^T sp + wn^T sn) + x- (wn^T sp + wp^T sn)</c>.
+/// </summary>
+internal sealed class GammaStep : LinearStep
+{
+    readonly float _stabilizer;
+    readonly bool _nonNegative;
+    readonly ILinearOperator _wp, _wn;
+    readonly float[] _bp, _bn;
+
+    public GammaStep(LinearLayer layer, float gamma, float stabilizer, bool inputNonNegative)
+        : base(layer, inBuffers: 5, outBuffers: 4)
+    {
+        _stabilizer = stabilizer;
+        _nonNegative = inputNonNegative;
+        _wp = layer.Variant(WeightVariant.GammaPositive, gamma);
+        _wn = layer.Variant(WeightVariant.GammaNegative, gamma);
+        _bp = layer.BiasVariant(WeightVariant.GammaPositive, gamma);
+        _bn = layer.BiasVariant(WeightVariant.GammaNegative, gamma);
+    }
+
+    public override void Backward(ref RelevanceArgs args)
+    {
+        int b = args.Batch;
+        var carver = new ScratchCarver(args.Scratch);
+        var x = MaskedInput(ref args, carver.Take(b * In));
+        var xp = carver.Take(b * In);
+        var xn = carver.Take(b * In);
+        var c = carver.Take(b * In);
+        var ct = carver.Take(b * In);
+        var zMasked = carver.Take(b * Out);
+        var sp = carver.Take(b * Out);
+        var sn = carver.Take(b * Out);
+        var t = carver.Take(b * Out);
+        var ops = carver.Rest;
+
+        ReadOnlySpan<float> z = args.Z;
+        if (!args.Mask.IsEmpty)
+        {
+            Layer.Operator.Forward(x, Layer.Bias.Span, zMasked, b, ops);
+            z = zMasked;
+        }
+        ReadOnlySpan<float> xPos = x;
+        if (!_nonNegative)
+        {
+            TensorPrimitives.Max(x, 0f, xp);
+            TensorPrimitives.Min(x, 0f, xn);
+            xPos = xp;
+        }
+
+        _wp.Forward(xPos, _bp, sp, b, ops);
+        _wn.Forward(xPos, _bn, sn, b, ops);
+        if (!_nonNegative)
+        {
+            _wn.Forward(xn, default, t, b, ops);
+            Accumulate(sp, t);
+            _wp.Forward(xn, default, t, b, ops);
+            Accumulate(sn, t);
+        }
+        Stabilizer.DivideWhere(args.ROut, sp, _stabilizer, z, positive: true, sp);
+        Stabilizer.DivideWhere(args.ROut, sn, _stabilizer, z, positive: false, sn);
+
+        _wp.BackwardData(sp, c, b, ops);
+        _wn.BackwardData(sn, ct, b, ops);
+        Accumulate(c, ct);
+        TensorPrimitives.Multiply(xPos, c, args.RIn);
+        if (!_nonNegative)
+        {
+            _wn.BackwardData(sp, c, b, ops);
+            _wp.BackwardData(sn, ct, b, ops);
+            Accumulate(c, ct);
+            TensorPrimitives.FusedMultiplyAdd(xn, c, args.RIn, args.RIn);
+        }
+    }
+}

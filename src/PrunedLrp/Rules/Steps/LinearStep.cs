@@ -1,0 +1,34 @@
+using System.Numerics.Tensors;
+using PrunedLrp.Layers;
+
+namespace PrunedLrp.Rules;
+
+/// <summary>
+/// Shared plumbing of the bound linear-layer rules: scratch sizing (a few [batch, in] and [batch, out] buffers plus
+/// the operator's own) and the PLRP-M input mask.
+/// </summary>
+internal abstract class LinearStep(LinearLayer layer, int inBuffers, int outBuffers) : IRelevanceStep
+{
+    protected LinearLayer Layer { get; } = layer;
+
+    protected int In => Layer.InputSize;
+
+    protected int Out => Layer.OutputSize;
+
+    public int ScratchLength(int batch) => batch * (inBuffers * In + outBuffers * Out) + Layer.Operator.ScratchLength(batch);
+
+    public abstract void Backward(ref RelevanceArgs args);
+
+    /// <summary>x, or x times the PLRP-M mask written into <paramref name="buffer"/>.</summary>
+    protected static ReadOnlySpan<float> MaskedInput(ref RelevanceArgs args, Span<float> buffer)
+    {
+        var x = args.X[..buffer.Length];
+        if (args.Mask.IsEmpty)
+            return x;
+        TensorPrimitives.Multiply(x, args.Mask, buffer);
+        return buffer;
+    }
+
+    /// <summary><c>dst = a + b</c> for the forward products' partial sums.</summary>
+    protected static void Accumulate(Span<float> dst, ReadOnlySpan<float> add) => TensorPrimitives.Add(dst, add, dst);
+}
