@@ -67,6 +67,10 @@ public sealed class Model
     /// <summary>For each node id, the ids of the nodes that read its output.</summary>
     internal int[][] Readers { get; }
 
+    /// <summary>Pruned LRP's pruning points: node ids whose outputs are inputs of dense/conv layers (not the network
+    /// input or its reshapes), from the output towards the input; node 0 last when <paramref name="includeInput"/>.</summary>
+    public IReadOnlyList<int> PruningPoints(bool includeInput = false) => PruningPlan.Points(this, includeInput);
+
     /// <summary>Output shape of node <paramref name="id"/> without batch.</summary>
     public IReadOnlyList<int> NodeShape(int id) => Shapes[id];
 

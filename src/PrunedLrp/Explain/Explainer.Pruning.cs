@@ -36,7 +36,7 @@ public sealed partial class Explainer
                     rn[i] = !keep[i] ? 0f : rn[i] * (float)(rn[i] > 0 ? lambdaPos : lambdaNeg);
             }
             bool isLambda = options.Mode == PruneMode.Lambda;
-            _reports[pointIndex * _ws.Capacity + n] = new PruningPointReport(
+            _reports[pointIndex * _batch + n] = new PruningPointReport(
                 node, n, size, sel.KeptPositive + sel.KeptNegative, sel.PositiveMass, sel.NegativeMass,
                 sel.PositiveMass - sel.KeptPositiveMass, sel.NegativeMass - sel.KeptNegativeMass,
                 isLambda ? lambdaPos : 1, isLambda ? lambdaNeg : 1, before, isLambda ? Sum(rn) : 0);
@@ -46,7 +46,7 @@ public sealed partial class Explainer
             RerunReadersMasked(node, batch, mask);
             for (int n = 0; n < batch; n++)
             {
-                ref var report = ref _reports[pointIndex * _ws.Capacity + n];
+                ref var report = ref _reports[pointIndex * _batch + n];
                 report = report with { SumAfter = Sum(r.Slice(n * size, size)) };
             }
         }
