@@ -5,54 +5,67 @@ namespace PrunedLrp.Kernels;
 /// <c>y[n, o, p, q] = b[o] + sum_{c in group(o), u, v} x[n, c, p*sh - pt + u*dh, q*sw - pl + v*dw] W[o, c', u, v]</c>
 /// (zero outside the input) and its transpose, the gradient with respect to the input.
 /// </summary>
-public sealed class ConvOperator
+/// <remarks>
+/// Per sample and group, Forward is <c>y_g = W_g col(x_g)</c> and BackwardData is <c>dx_g = fold(W_g^T dy_g)</c>
+/// (im2col / col2im, see <see cref="Im2Col"/>) with both W_g and W_g^T packed once for <see cref="Gemm"/>; 1x1,
+/// stride-1, unpadded convolutions skip the column matrix. All per-call state lives in the caller's scratch.
+/// </remarks>
+public sealed unsafe class ConvOperator
 {
-    readonly ReadOnlyMemory<float> _weight;
+    readonly PackedMatrix[] _forward;  // per group: W_g [coutG, K], K = cinG*kH*kW
+    readonly PackedMatrix[] _backward; // per group: W_g^T [K, coutG]
+    readonly bool _pointwise;
 
     /// <summary>Prepares the convolution <paramref name="shape"/> with <paramref name="weight"/>.</summary>
     public ConvOperator(in ConvShape shape, ReadOnlyMemory<float> weight)
     {
+        Validate(shape);
         if (weight.Length != shape.WeightSize)
             throw new ArgumentException($"weight has {weight.Length} values, the shape needs {shape.WeightSize}", nameof(weight));
         Shape = shape;
-        _weight = weight;
+        int groups = shape.Groups, coutG = shape.OutChannels / groups, k = ColumnRows(shape);
+        _forward = new PackedMatrix[groups];
+        _backward = new PackedMatrix[groups];
+        for (int g = 0; g < groups; g++)
+        {
+            var wg = weight.Span.Slice(g * coutG * k, coutG * k);
+            _forward[g] = PackedMatrix.PackLeft(false, coutG, k, wg, k);
+            _backward[g] = PackedMatrix.PackLeft(true, k, coutG, wg, k);
+        }
+        _pointwise = shape is { KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadTop: 0, PadLeft: 0 }
+            && shape.OutHeight == shape.InHeight && shape.OutWidth == shape.InWidth;
     }
 
     /// <summary>The geometry.</summary>
     public ConvShape Shape { get; }
 
     /// <summary>Scratch floats that <see cref="Forward"/> and <see cref="BackwardData"/> need for <paramref name="batch"/> samples.</summary>
-    public int ScratchLength(int batch) => 0;
+    /// <remarks>One column matrix (inC/groups * kH * kW) x (oH * oW), reused for every sample and group; 0 for 1x1 convolutions.</remarks>
+    public int ScratchLength(int batch) => _pointwise ? 0 : ColumnRows(Shape) * Shape.OutHeight * Shape.OutWidth;
 
     /// <summary>y = conv(x, W) + bias (no bias term when <paramref name="bias"/> is empty).</summary>
     public void Forward(ReadOnlySpan<float> x /* [batch, inC, H, W] */, ReadOnlySpan<float> bias, Span<float> y /* [batch, outC, oH, oW] */, int batch, Span<float> scratch)
     {
         var s = Shape;
-        var w = _weight.Span;
-        int cinG = s.InChannels / s.Groups, coutG = s.OutChannels / s.Groups;
-        for (int n = 0; n < batch; n++)
-        for (int o = 0; o < s.OutChannels; o++)
+        CheckCall(x.Length, y.Length, batch, scratch.Length, s.InSize, s.OutSize, nameof(x), nameof(y), nameof(scratch));
+        if (!bias.IsEmpty && bias.Length < s.OutChannels)
+            throw new ArgumentException($"bias has {bias.Length} values, want {s.OutChannels}", nameof(bias));
+        int groups = s.Groups, cinG = s.InChannels / groups, coutG = s.OutChannels / groups;
+        int n = s.OutHeight * s.OutWidth, k = ColumnRows(s), plane = s.InHeight * s.InWidth;
+        for (int b = 0; b < batch; b++)
+        for (int g = 0; g < groups; g++)
         {
-            int g = o / coutG;
-            for (int p = 0; p < s.OutHeight; p++)
-            for (int q = 0; q < s.OutWidth; q++)
+            var xg = x.Slice(b * s.InSize + g * cinG * plane, cinG * plane);
+            var yg = y.Slice(b * s.OutSize + g * coutG * n, coutG * n);
+            if (!bias.IsEmpty)
+                for (int o = 0; o < coutG; o++) yg.Slice(o * n, n).Fill(bias[g * coutG + o]);
+            ReadOnlySpan<float> col = xg;
+            if (!_pointwise)
             {
-                float sum = bias.IsEmpty ? 0f : bias[o];
-                for (int c = 0; c < cinG; c++)
-                for (int u = 0; u < s.KernelHeight; u++)
-                {
-                    int ih = p * s.StrideHeight - s.PadTop + u * s.DilationHeight;
-                    if ((uint)ih >= (uint)s.InHeight) continue;
-                    for (int v = 0; v < s.KernelWidth; v++)
-                    {
-                        int iw = q * s.StrideWidth - s.PadLeft + v * s.DilationWidth;
-                        if ((uint)iw >= (uint)s.InWidth) continue;
-                        sum += x[n * s.InSize + ((g * cinG + c) * s.InHeight + ih) * s.InWidth + iw]
-                             * w[((o * cinG + c) * s.KernelHeight + u) * s.KernelWidth + v];
-                    }
-                }
-                y[n * s.OutSize + (o * s.OutHeight + p) * s.OutWidth + q] = sum;
+                Unfold(s, xg, scratch[..(k * n)], cinG);
+                col = scratch[..(k * n)];
             }
+            Gemm.Multiply(_forward[g], false, n, col, n, yg, n, accumulate: !bias.IsEmpty);
         }
     }
 
@@ -60,31 +73,92 @@ public sealed class ConvOperator
     public void BackwardData(ReadOnlySpan<float> dy /* [batch, outC, oH, oW] */, Span<float> dx /* [batch, inC, H, W] */, int batch, Span<float> scratch)
     {
         var s = Shape;
-        var w = _weight.Span;
-        int cinG = s.InChannels / s.Groups, coutG = s.OutChannels / s.Groups;
-        dx[..(batch * s.InSize)].Clear();
-        for (int n = 0; n < batch; n++)
-        for (int o = 0; o < s.OutChannels; o++)
+        CheckCall(dx.Length, dy.Length, batch, scratch.Length, s.InSize, s.OutSize, nameof(dx), nameof(dy), nameof(scratch));
+        int groups = s.Groups, cinG = s.InChannels / groups, coutG = s.OutChannels / groups;
+        int n = s.OutHeight * s.OutWidth, k = ColumnRows(s), plane = s.InHeight * s.InWidth;
+        for (int b = 0; b < batch; b++)
+        for (int g = 0; g < groups; g++)
         {
-            int g = o / coutG;
-            for (int p = 0; p < s.OutHeight; p++)
-            for (int q = 0; q < s.OutWidth; q++)
+            var dyg = dy.Slice(b * s.OutSize + g * coutG * n, coutG * n);
+            var dxg = dx.Slice(b * s.InSize + g * cinG * plane, cinG * plane);
+            if (_pointwise)
             {
-                float d = dy[n * s.OutSize + (o * s.OutHeight + p) * s.OutWidth + q];
-                for (int c = 0; c < cinG; c++)
-                for (int u = 0; u < s.KernelHeight; u++)
-                {
-                    int ih = p * s.StrideHeight - s.PadTop + u * s.DilationHeight;
-                    if ((uint)ih >= (uint)s.InHeight) continue;
-                    for (int v = 0; v < s.KernelWidth; v++)
-                    {
-                        int iw = q * s.StrideWidth - s.PadLeft + v * s.DilationWidth;
-                        if ((uint)iw >= (uint)s.InWidth) continue;
-                        dx[n * s.InSize + ((g * cinG + c) * s.InHeight + ih) * s.InWidth + iw]
-                            += d * w[((o * cinG + c) * s.KernelHeight + u) * s.KernelWidth + v];
-                    }
-                }
+                Gemm.Multiply(_backward[g], false, n, dyg, n, dxg, n, accumulate: false);
+                continue;
             }
+            var col = scratch[..(k * n)];
+            Gemm.Multiply(_backward[g], false, n, dyg, n, col, n, accumulate: false);
+            Fold(s, col, dxg, cinG);
         }
+    }
+
+    static int ColumnRows(in ConvShape s) => s.InChannels / s.Groups * s.KernelHeight * s.KernelWidth;
+
+    // Unfold / Fold split by channel over the two kernel threads when the column matrix is large enough.
+    struct ColumnJob
+    {
+        public ConvShape Shape;
+        public float* Image, Column;
+        public int ImageLength, ColumnLength, Channels;
+    }
+
+    const int ParallelColumnFloats = 1 << 16;
+
+    static void Unfold(in ConvShape s, ReadOnlySpan<float> image, Span<float> col, int channels)
+    {
+        fixed (float* pi = image)
+        fixed (float* pc = col)
+        {
+            var job = new ColumnJob { Shape = s, Image = pi, Column = pc, ImageLength = image.Length, ColumnLength = col.Length, Channels = channels };
+            KernelWorker.Run(&UnfoldPart, &job, channels > 1 && col.Length >= ParallelColumnFloats);
+        }
+    }
+
+    static void Fold(in ConvShape s, ReadOnlySpan<float> col, Span<float> image, int channels)
+    {
+        fixed (float* pi = image)
+        fixed (float* pc = col)
+        {
+            var job = new ColumnJob { Shape = s, Image = pi, Column = pc, ImageLength = image.Length, ColumnLength = col.Length, Channels = channels };
+            KernelWorker.Run(&FoldPart, &job, channels > 1 && col.Length >= ParallelColumnFloats);
+        }
+    }
+
+    static void UnfoldPart(void* context, int part, int parts)
+    {
+        ref var j = ref *(ColumnJob*)context;
+        Im2Col.Unfold(j.Shape, new ReadOnlySpan<float>(j.Image, j.ImageLength), new Span<float>(j.Column, j.ColumnLength),
+            j.Channels * part / parts, j.Channels * (part + 1) / parts);
+    }
+
+    static void FoldPart(void* context, int part, int parts)
+    {
+        ref var j = ref *(ColumnJob*)context;
+        Im2Col.Fold(j.Shape, new ReadOnlySpan<float>(j.Column, j.ColumnLength), new Span<float>(j.Image, j.ImageLength),
+            j.Channels * part / parts, j.Channels * (part + 1) / parts);
+    }
+
+    void CheckCall(int inLength, int outLength, int batch, int scratchLength, int inSize, int outSize, string inName, string outName, string scratchName)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(batch);
+        if (inLength < (long)batch * inSize)
+            throw new ArgumentException($"{inName} has {inLength} values, {batch} samples need {(long)batch * inSize}", inName);
+        if (outLength < (long)batch * outSize)
+            throw new ArgumentException($"{outName} has {outLength} values, {batch} samples need {(long)batch * outSize}", outName);
+        if (batch > 0 && scratchLength < ScratchLength(batch))
+            throw new ArgumentException($"scratch has {scratchLength} floats, want ScratchLength({batch}) = {ScratchLength(batch)}", scratchName);
+    }
+
+    static void Validate(in ConvShape s)
+    {
+        if (s.Groups < 1 || s.InChannels < 1 || s.OutChannels < 1 || s.InChannels % s.Groups != 0 || s.OutChannels % s.Groups != 0)
+            throw new ArgumentException($"channels {s.InChannels} -> {s.OutChannels} do not split into {s.Groups} groups", nameof(s));
+        if (s.KernelHeight < 1 || s.KernelWidth < 1 || s.StrideHeight < 1 || s.StrideWidth < 1 || s.DilationHeight < 1 || s.DilationWidth < 1)
+            throw new ArgumentException("kernel, stride and dilation must be positive", nameof(s));
+        if (s.InHeight < 0 || s.InWidth < 0 || s.OutHeight < 0 || s.OutWidth < 0 || s.PadTop < 0 || s.PadLeft < 0)
+            throw new ArgumentException("sizes and pads must not be negative", nameof(s));
+        if ((long)s.InChannels * s.InHeight * s.InWidth > int.MaxValue || (long)s.OutChannels * s.OutHeight * s.OutWidth > int.MaxValue
+            || (long)s.InChannels / s.Groups * s.KernelHeight * s.KernelWidth * s.OutHeight * s.OutWidth > int.MaxValue)
+            throw new ArgumentException("the convolution is too large for 32-bit indexing", nameof(s));
     }
 }

@@ -1,0 +1,123 @@
+using System.Runtime.Intrinsics.X86;
+
+namespace PrunedLrp.Kernels;
+
+/// <summary>
+/// Single-precision matrix product on row-major matrices:
+/// <c>C[i, j] = (accumulate ? C[i, j] : 0) + sum_p op(A)[i, p] op(B)[p, j]</c> for i &lt; m, j &lt; n, p &lt; k, where
+/// op(X) = X or X^T. Cache-blocked with packed panels and a 6 x 16 Vector256 FMA register tile (Vector128 fallback
+/// without FMA); large products run on two threads. No allocations in steady state; safe for concurrent callers.
+/// </summary>
+/// <remarks>
+/// Summation order differs from a plain loop (blocked by 256 along k), so results agree with it to rounding, not bit
+/// for bit. NaN and infinity propagate as in IEEE arithmetic, except that entries of A or B multiplied only by the
+/// zero padding of an edge tile never reach C.
+/// </remarks>
+public static unsafe class Gemm
+{
+    /// <summary>
+    /// <c>C (+)= op(A) op(B)</c>: op(A) is m x k, stored <paramref name="a"/>[i * lda + p] (or [p * lda + i] when
+    /// <paramref name="transA"/>); op(B) is k x n, stored <paramref name="b"/>[p * ldb + j] (or [j * ldb + p] when
+    /// <paramref name="transB"/>); C is m x n, stored <paramref name="c"/>[i * ldc + j].
+    /// </summary>
+    public static void Multiply(bool transA, bool transB, int m, int n, int k,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate)
+    {
+        CheckOperand(transA, m, k, a.Length, lda, nameof(a));
+        CheckOperand(transB, k, n, b.Length, ldb, nameof(b));
+        CheckOperand(false, m, n, c.Length, ldc, nameof(c));
+        fixed (float* pa = a)
+        fixed (float* pb = b)
+        fixed (float* pc = c)
+        {
+            var g = Args(m, n, k, pc, ldc, accumulate);
+            g.A = pa; g.Lda = lda; g.TransA = transA;
+            g.B = pb; g.Ldb = ldb; g.TransB = transB;
+            GemmDriver.Run(ref g);
+        }
+    }
+
+    /// <summary><c>C (+)= A op(B)</c> with a pre-packed left operand A (m x k, from <see cref="PackedMatrix.PackLeft"/>).</summary>
+    public static void Multiply(PackedMatrix a, bool transB, int n, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate)
+    {
+        if (!a.IsLeftOperand) throw new ArgumentException("the matrix was packed as a right operand", nameof(a));
+        int m = a.Rows, k = a.Columns;
+        CheckOperand(transB, k, n, b.Length, ldb, nameof(b));
+        CheckOperand(false, m, n, c.Length, ldc, nameof(c));
+        fixed (float* pb = b)
+        fixed (float* pc = c)
+        {
+            var g = Args(m, n, k, pc, ldc, accumulate);
+            g.PackedA = a.Data; g.PackedAWidth = a.PaddedWidth;
+            g.B = pb; g.Ldb = ldb; g.TransB = transB;
+            GemmDriver.Run(ref g);
+        }
+        GC.KeepAlive(a);
+    }
+
+    /// <summary><c>C (+)= op(A) B</c> with a pre-packed right operand B (k x n, from <see cref="PackedMatrix.PackRight"/>).</summary>
+    public static void Multiply(bool transA, int m, ReadOnlySpan<float> a, int lda, PackedMatrix b, Span<float> c, int ldc, bool accumulate)
+    {
+        if (b.IsLeftOperand) throw new ArgumentException("the matrix was packed as a left operand", nameof(b));
+        int k = b.Rows, n = b.Columns;
+        CheckOperand(transA, m, k, a.Length, lda, nameof(a));
+        CheckOperand(false, m, n, c.Length, ldc, nameof(c));
+        fixed (float* pa = a)
+        fixed (float* pc = c)
+        {
+            var g = Args(m, n, k, pc, ldc, accumulate);
+            g.A = pa; g.Lda = lda; g.TransA = transA;
+            g.PackedB = b.Data; g.PackedBWidth = b.PaddedWidth;
+            GemmDriver.Run(ref g);
+        }
+        GC.KeepAlive(b);
+    }
+
+    /// <summary>Whether the FMA micro-kernel is in use (else the portable Vector128 one).</summary>
+    public static bool IsFmaAccelerated => Fma.IsSupported && Avx2.IsSupported;
+
+    /// <summary>Same as the first overload but with the portable micro-kernel, so tests cover it on FMA machines.</summary>
+    internal static void MultiplyPortable(bool transA, bool transB, int m, int n, int k,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate)
+    {
+        CheckOperand(transA, m, k, a.Length, lda, nameof(a));
+        CheckOperand(transB, k, n, b.Length, ldb, nameof(b));
+        CheckOperand(false, m, n, c.Length, ldc, nameof(c));
+        fixed (float* pa = a)
+        fixed (float* pb = b)
+        fixed (float* pc = c)
+        {
+            var g = Args(m, n, k, pc, ldc, accumulate);
+            g.A = pa; g.Lda = lda; g.TransA = transA;
+            g.B = pb; g.Ldb = ldb; g.TransB = transB;
+            g.Kernel = &GemmMicroKernel.Portable6x16;
+            g.UseRowKernel = false;
+            GemmDriver.Run(ref g);
+        }
+    }
+
+    static GemmArgs Args(int m, int n, int k, float* c, int ldc, bool accumulate)
+    {
+        bool fma = IsFmaAccelerated;
+        return new GemmArgs
+        {
+            M = m, N = n, K = k, C = c, Ldc = ldc, Accumulate = accumulate,
+            Kernel = fma ? &GemmMicroKernel.Fma6x16 : &GemmMicroKernel.Portable6x16,
+            UseRowKernel = fma,
+        };
+    }
+
+    /// <summary>Checks that a rows x cols operand stored with leading dimension ld (transposed when trans) fits in length floats.</summary>
+    internal static void CheckOperand(bool trans, int rows, int cols, int length, int ld, string name)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows, name);
+        ArgumentOutOfRangeException.ThrowIfNegative(cols, name);
+        int storedRows = trans ? cols : rows, storedCols = trans ? rows : cols;
+        if (storedRows == 0 || storedCols == 0) return;
+        if (ld < storedCols)
+            throw new ArgumentOutOfRangeException(name, $"leading dimension {ld} is less than the {storedCols} stored columns");
+        long needed = (long)(storedRows - 1) * ld + storedCols;
+        if (length < needed)
+            throw new ArgumentException($"{name} has {length} floats, a {storedRows}x{storedCols} matrix with leading dimension {ld} needs {needed}", name);
+    }
+}

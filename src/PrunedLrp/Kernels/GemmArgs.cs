@@ -1,0 +1,26 @@
+namespace PrunedLrp.Kernels;
+
+/// <summary>
+/// One GEMM call as raw pointers, so it can sit on the caller's stack and be handed to <see cref="KernelWorker"/>
+/// without allocating. A packed operand (non-null PackedA/PackedB) replaces the raw one.
+/// </summary>
+internal unsafe struct GemmArgs
+{
+    public int M, N, K;
+    public float* A;
+    public int Lda;
+    public bool TransA;
+    public float* B;
+    public int Ldb;
+    public bool TransB;
+    public float* C;
+    public int Ldc;
+    public bool Accumulate;
+    public float* PackedA;
+    public int PackedAWidth;
+    public float* PackedB;
+    public int PackedBWidth;
+    public delegate*<int, float*, float*, float*, int, int, int, bool, void> Kernel;
+    public bool UseRowKernel;
+    public bool SplitN;
+}

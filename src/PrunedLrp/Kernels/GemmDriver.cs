@@ -1,0 +1,125 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using static PrunedLrp.Kernels.GemmBlocking;
+
+namespace PrunedLrp.Kernels;
+
+/// <summary>
+/// The blocked GEMM loops (Goto/BLIS order): for each NC column block and KC depth block, pack B once; for each MC row
+/// block pack A (unless pre-packed); then sweep NR x MR register tiles with B's micro-panel hot in L1.
+/// Two threads split C into two independent halves (along N when it has enough panels, else along M), so they share
+/// nothing but the read-only operands and need one join per call.
+/// </summary>
+internal static unsafe class GemmDriver
+{
+    /// <summary>Below this many multiply-adds a second thread costs more (wake-up, cold caches) than it saves.</summary>
+    const long ParallelThreshold = 1L << 20;
+
+    [ThreadStatic] static float[]? t_packA;
+    [ThreadStatic] static float[]? t_packB;
+
+    public static void Run(ref GemmArgs g)
+    {
+        if (g.M == 0 || g.N == 0) return;
+        if (g.K == 0)
+        {
+            if (!g.Accumulate)
+                for (int i = 0; i < g.M; i++) new Span<float>(g.C + (long)i * g.Ldc, g.N).Clear();
+            return;
+        }
+        int mPanels = (g.M + MR - 1) / MR, nPanels = (g.N + NR - 1) / NR;
+        g.SplitN = nPanels >= mPanels || nPanels >= 16;
+        bool parallel = (long)g.M * g.N * g.K >= ParallelThreshold && (g.SplitN ? nPanels : mPanels) >= 2;
+        fixed (GemmArgs* p = &g)
+            KernelWorker.Run(&RunPart, p, parallel);
+    }
+
+    static void RunPart(void* context, int part, int parts)
+    {
+        ref GemmArgs g = ref Unsafe.AsRef<GemmArgs>(context);
+        int m0 = 0, m1 = g.M, n0 = 0, n1 = g.N;
+        if (parts > 1)
+        {
+            if (g.SplitN) Split(g.N, NR, part, parts, out n0, out n1);
+            else Split(g.M, MR, part, parts, out m0, out m1);
+        }
+        if (m0 < m1 && n0 < n1) Block(ref g, m0, m1, n0, n1);
+    }
+
+    // Splits [0, length) into `parts` ranges on panel boundaries, as even in panels as possible.
+    static void Split(int length, int panel, int part, int parts, out int start, out int end)
+    {
+        int panels = (length + panel - 1) / panel;
+        start = Math.Min(length, (int)((long)panels * part / parts) * panel);
+        end = Math.Min(length, (int)((long)panels * (part + 1) / parts) * panel);
+    }
+
+    static void Block(ref GemmArgs g, int m0, int m1, int n0, int n1)
+    {
+        float* packA = g.PackedA == null ? Buffer(ref t_packA, MC * KC) : null;
+        float* packB = g.PackedB == null ? Buffer(ref t_packB, KC * Math.Min(NC, RoundUp(n1 - n0, NR))) : null;
+        for (int jc = n0; jc < n1; jc += NC)
+        {
+            int nc = Math.Min(NC, n1 - jc);
+            for (int pc = 0; pc < g.K; pc += KC)
+            {
+                int kc = Math.Min(KC, g.K - pc);
+                float* bp;
+                if (g.PackedB != null)
+                {
+                    bp = g.PackedB + (long)pc * g.PackedBWidth + (long)jc * kc;
+                }
+                else
+                {
+                    float* src = g.TransB ? g.B + (long)jc * g.Ldb + pc : g.B + (long)pc * g.Ldb + jc;
+                    GemmPacking.PackB(src, g.Ldb, g.TransB, kc, nc, packB);
+                    bp = packB;
+                }
+                bool accumulate = g.Accumulate || pc > 0;
+                for (int ic = m0; ic < m1; ic += MC)
+                {
+                    int mc = Math.Min(MC, m1 - ic);
+                    float* ap;
+                    if (g.PackedA != null)
+                    {
+                        ap = g.PackedA + (long)pc * g.PackedAWidth + (long)ic * kc;
+                    }
+                    else
+                    {
+                        float* src = g.TransA ? g.A + (long)pc * g.Lda + ic : g.A + (long)ic * g.Lda + pc;
+                        GemmPacking.PackA(src, g.Lda, g.TransA, mc, kc, packA);
+                        ap = packA;
+                    }
+                    Macro(ref g, mc, nc, kc, ap, bp, g.C + (long)ic * g.Ldc + jc, accumulate);
+                }
+            }
+        }
+    }
+
+    static void Macro(ref GemmArgs g, int mc, int nc, int kc, float* ap, float* bp, float* c, bool accumulate)
+    {
+        var kernel = g.Kernel;
+        int ldc = g.Ldc;
+        for (int jr = 0; jr < nc; jr += NR)
+        {
+            int nr = Math.Min(NR, nc - jr);
+            float* b = bp + (long)jr * kc;
+            for (int ir = 0; ir < mc; ir += MR)
+            {
+                int mr = Math.Min(MR, mc - ir);
+                float* a = ap + (long)ir * kc;
+                float* cc = c + (long)ir * ldc + jr;
+                if (mr == 1 && g.UseRowKernel) GemmMicroKernel.Fma1x16(kc, a, b, cc, nr, accumulate);
+                else kernel(kc, a, b, cc, ldc, mr, nr, accumulate);
+            }
+        }
+    }
+
+    // Per-thread packing buffer (pinned, 64-byte aligned), grown on demand and then reused by every call.
+    static float* Buffer(ref float[]? array, int floats)
+    {
+        if (array == null || array.Length < floats + 16)
+            array = GC.AllocateUninitializedArray<float>(floats + 16, pinned: true);
+        return (float*)(((nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array)) + 63) & ~(nint)63);
+    }
+}

@@ -1,0 +1,141 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using static PrunedLrp.Kernels.GemmBlocking;
+
+namespace PrunedLrp.Kernels;
+
+/// <summary>
+/// The MR x NR register tile: <c>C[0..mr, 0..nr] (+)= sum_p Ap[p, 0..MR] (outer) Bp[p, 0..NR]</c> over packed panels
+/// (Ap: kc rows of MR floats, Bp: kc rows of NR floats, both zero-padded, so the loop always computes a full tile and
+/// only the store clips to mr x nr).
+/// </summary>
+[SkipLocalsInit]
+internal static unsafe class GemmMicroKernel
+{
+    /// <summary>6 x 16 tile with Vector256 FMA: 12 accumulators live in registers for the whole kc loop.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Fma6x16(int kc, float* a, float* b, float* c, int ldc, int mr, int nr, bool accumulate)
+    {
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Avx.LoadVector256(b);
+            var b1 = Avx.LoadVector256(b + 8);
+            var x = Avx.BroadcastScalarToVector256(a);
+            c00 = Fma.MultiplyAdd(x, b0, c00); c01 = Fma.MultiplyAdd(x, b1, c01);
+            x = Avx.BroadcastScalarToVector256(a + 1);
+            c10 = Fma.MultiplyAdd(x, b0, c10); c11 = Fma.MultiplyAdd(x, b1, c11);
+            x = Avx.BroadcastScalarToVector256(a + 2);
+            c20 = Fma.MultiplyAdd(x, b0, c20); c21 = Fma.MultiplyAdd(x, b1, c21);
+            x = Avx.BroadcastScalarToVector256(a + 3);
+            c30 = Fma.MultiplyAdd(x, b0, c30); c31 = Fma.MultiplyAdd(x, b1, c31);
+            x = Avx.BroadcastScalarToVector256(a + 4);
+            c40 = Fma.MultiplyAdd(x, b0, c40); c41 = Fma.MultiplyAdd(x, b1, c41);
+            x = Avx.BroadcastScalarToVector256(a + 5);
+            c50 = Fma.MultiplyAdd(x, b0, c50); c51 = Fma.MultiplyAdd(x, b1, c51);
+            a += MR;
+            b += NR;
+        }
+
+        if (mr == MR && nr == NR)
+        {
+            Store(c, c00, c01, accumulate); c += ldc;
+            Store(c, c10, c11, accumulate); c += ldc;
+            Store(c, c20, c21, accumulate); c += ldc;
+            Store(c, c30, c31, accumulate); c += ldc;
+            Store(c, c40, c41, accumulate); c += ldc;
+            Store(c, c50, c51, accumulate);
+            return;
+        }
+
+        // Edge tile: spill the full tile and copy the valid part.
+        float* t = stackalloc float[MR * NR];
+        Avx.Store(t, c00); Avx.Store(t + 8, c01); Avx.Store(t + 16, c10); Avx.Store(t + 24, c11);
+        Avx.Store(t + 32, c20); Avx.Store(t + 40, c21); Avx.Store(t + 48, c30); Avx.Store(t + 56, c31);
+        Avx.Store(t + 64, c40); Avx.Store(t + 72, c41); Avx.Store(t + 80, c50); Avx.Store(t + 88, c51);
+        StoreEdge(t, c, ldc, mr, nr, accumulate);
+    }
+
+    /// <summary>1 x 16 tile for a single row of A (batch-1 dense layers): 4-way k unrolling hides the FMA latency.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Fma1x16(int kc, float* a, float* b, float* c, int nr, bool accumulate)
+    {
+        Vector256<float> s0 = default, s1 = default, t0 = default, t1 = default;
+        int p = 0;
+        for (; p + 2 <= kc; p += 2)
+        {
+            var x = Avx.BroadcastScalarToVector256(a);
+            s0 = Fma.MultiplyAdd(x, Avx.LoadVector256(b), s0);
+            s1 = Fma.MultiplyAdd(x, Avx.LoadVector256(b + 8), s1);
+            var y = Avx.BroadcastScalarToVector256(a + MR);
+            t0 = Fma.MultiplyAdd(y, Avx.LoadVector256(b + NR), t0);
+            t1 = Fma.MultiplyAdd(y, Avx.LoadVector256(b + NR + 8), t1);
+            a += 2 * MR;
+            b += 2 * NR;
+        }
+        if (p < kc)
+        {
+            var x = Avx.BroadcastScalarToVector256(a);
+            s0 = Fma.MultiplyAdd(x, Avx.LoadVector256(b), s0);
+            s1 = Fma.MultiplyAdd(x, Avx.LoadVector256(b + 8), s1);
+        }
+        s0 += t0;
+        s1 += t1;
+        if (nr == NR)
+        {
+            Store(c, s0, s1, accumulate);
+            return;
+        }
+        float* t = stackalloc float[NR];
+        Avx.Store(t, s0); Avx.Store(t + 8, s1);
+        StoreEdge(t, c, 0, 1, nr, accumulate);
+    }
+
+    /// <summary>Portable tile (no FMA): Vector128 multiply + add, used when the CPU lacks AVX2/FMA.</summary>
+    public static void Portable6x16(int kc, float* a, float* b, float* c, int ldc, int mr, int nr, bool accumulate)
+    {
+        var acc = stackalloc Vector128<float>[MR * NR / 4];
+        for (int i = 0; i < MR * NR / 4; i++) acc[i] = default;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector128.Load(b);
+            var b1 = Vector128.Load(b + 4);
+            var b2 = Vector128.Load(b + 8);
+            var b3 = Vector128.Load(b + 12);
+            for (int i = 0; i < MR; i++)
+            {
+                var x = Vector128.Create(a[i]);
+                var row = acc + i * 4;
+                row[0] += x * b0; row[1] += x * b1; row[2] += x * b2; row[3] += x * b3;
+            }
+            a += MR;
+            b += NR;
+        }
+        StoreEdge((float*)acc, c, ldc, mr, nr, accumulate);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Store(float* c, Vector256<float> lo, Vector256<float> hi, bool accumulate)
+    {
+        if (accumulate)
+        {
+            lo += Avx.LoadVector256(c);
+            hi += Avx.LoadVector256(c + 8);
+        }
+        Avx.Store(c, lo);
+        Avx.Store(c + 8, hi);
+    }
+
+    static void StoreEdge(float* t, float* c, int ldc, int mr, int nr, bool accumulate)
+    {
+        for (int i = 0; i < mr; i++, t += NR, c += ldc)
+        {
+            if (accumulate)
+                for (int j = 0; j < nr; j++) c[j] += t[j];
+            else
+                for (int j = 0; j < nr; j++) c[j] = t[j];
+        }
+    }
+}

@@ -1,0 +1,85 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using static PrunedLrp.Kernels.GemmBlocking;
+
+namespace PrunedLrp.Kernels;
+
+/// <summary>
+/// A matrix copied once into the panel layout of <see cref="Gemm"/>, to be used as the left operand (A, m x k) or the
+/// right operand (B, k x n) of many products without re-packing (e.g. layer weights). Immutable and thread-safe.
+/// </summary>
+public sealed unsafe class PackedMatrix
+{
+    // Pinned (POH) so the packed panels have a stable address for the unsafe driver.
+    readonly float[] _data;
+
+    PackedMatrix(bool isLeft, int rows, int columns)
+    {
+        IsLeftOperand = isLeft;
+        Rows = rows;
+        Columns = columns;
+        PaddedWidth = isLeft ? RoundUp(rows, MR) : RoundUp(columns, NR);
+        int depth = isLeft ? columns : rows;
+        long length = (long)PaddedWidth * depth;
+        if (length > Array.MaxLength - 16)
+            throw new ArgumentOutOfRangeException(nameof(rows), $"a {rows}x{columns} matrix is too large to pack");
+        _data = GC.AllocateUninitializedArray<float>((int)length + 16, pinned: true);
+    }
+
+    /// <summary>True for a left operand (A, packed with <see cref="PackLeft"/>), false for a right operand (B).</summary>
+    public bool IsLeftOperand { get; }
+
+    /// <summary>Rows of op(X): m for a left operand, k for a right operand.</summary>
+    public int Rows { get; }
+
+    /// <summary>Columns of op(X): k for a left operand, n for a right operand.</summary>
+    public int Columns { get; }
+
+    /// <summary>m (left) or n (right) rounded up to the panel width.</summary>
+    internal int PaddedWidth { get; }
+
+    /// <summary>The first packed float, 64-byte aligned.</summary>
+    internal float* Data => (float*)(((nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_data)) + 63) & ~(nint)63);
+
+    /// <summary>
+    /// Packs op(A) (m x k) as a left operand: op(A)[i, p] = <paramref name="a"/>[i * lda + p], or
+    /// [p * lda + i] when <paramref name="transA"/>.
+    /// </summary>
+    public static PackedMatrix PackLeft(bool transA, int m, int k, ReadOnlySpan<float> a, int lda)
+    {
+        Gemm.CheckOperand(transA, m, k, a.Length, lda, nameof(a));
+        var packed = new PackedMatrix(true, m, k);
+        fixed (float* pa = a)
+        {
+            float* dst = packed.Data;
+            for (int pc = 0; pc < k; pc += KC)
+            {
+                int kc = Math.Min(KC, k - pc);
+                float* src = transA ? pa + (long)pc * lda : pa + pc;
+                GemmPacking.PackA(src, lda, transA, m, kc, dst + (long)pc * packed.PaddedWidth);
+            }
+        }
+        return packed;
+    }
+
+    /// <summary>
+    /// Packs op(B) (k x n) as a right operand: op(B)[p, j] = <paramref name="b"/>[p * ldb + j], or
+    /// [j * ldb + p] when <paramref name="transB"/>.
+    /// </summary>
+    public static PackedMatrix PackRight(bool transB, int k, int n, ReadOnlySpan<float> b, int ldb)
+    {
+        Gemm.CheckOperand(transB, k, n, b.Length, ldb, nameof(b));
+        var packed = new PackedMatrix(false, k, n);
+        fixed (float* pb = b)
+        {
+            float* dst = packed.Data;
+            for (int pc = 0; pc < k; pc += KC)
+            {
+                int kc = Math.Min(KC, k - pc);
+                float* src = transB ? pb + pc : pb + (long)pc * ldb;
+                GemmPacking.PackB(src, ldb, transB, kc, n, dst + (long)pc * packed.PaddedWidth);
+            }
+        }
+        return packed;
+    }
+}

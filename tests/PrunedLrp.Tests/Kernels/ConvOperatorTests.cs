@@ -1,0 +1,143 @@
+using PrunedLrp.Kernels;
+using Xunit;
+
+namespace PrunedLrp.Tests.Kernels;
+
+public class ConvOperatorTests
+{
+    /// <summary>A shape with output size derived from possibly asymmetric pads (bottom/right pads only shorten or extend the output).</summary>
+    internal static ConvShape Shape(int cin, int cout, int groups, int h, int w, int kh, int kw, int sh, int sw,
+        int pt, int pb, int pl, int pr, int dh, int dw)
+    {
+        int oh = (h + pt + pb - dh * (kh - 1) - 1) / sh + 1, ow = (w + pl + pr - dw * (kw - 1) - 1) / sw + 1;
+        return new ConvShape(cin, cout, groups, h, w, kh, kw, sh, sw, pt, pl, dh, dw, oh, ow);
+    }
+
+    // Random 1-D (H = 1) or 2-D geometries: strides 1..3, dilations 1..3, pads 0..2 per side, groups 1 / 2 / depthwise.
+    internal static ConvShape RandomShape(Random rng, bool twoD)
+    {
+        while (true)
+        {
+            int kind = rng.Next(3); // 0: dense, 1: two groups, 2: depthwise
+            int cinG = kind == 2 ? 1 : 1 + rng.Next(5), groups = kind switch { 0 => 1, 1 => 2, _ => 1 + rng.Next(6) };
+            int coutG = 1 + rng.Next(kind == 2 ? 2 : 7);
+            int kh = twoD ? 1 + rng.Next(4) : 1, kw = 1 + rng.Next(5);
+            int sh = twoD ? 1 + rng.Next(3) : 1, sw = 1 + rng.Next(3);
+            int dh = twoD ? 1 + rng.Next(3) : 1, dw = 1 + rng.Next(3);
+            int pt = twoD ? rng.Next(3) : 0, pb = twoD ? rng.Next(3) : 0, pl = rng.Next(3), pr = rng.Next(3);
+            int h = twoD ? 1 + rng.Next(12) : 1, w = 1 + rng.Next(twoD ? 12 : 40);
+            var s = Shape(cinG * groups, coutG * groups, groups, h, w, kh, kw, sh, sw, pt, pb, pl, pr, dh, dw);
+            if (s.OutHeight >= 1 && s.OutWidth >= 1) return s;
+        }
+    }
+
+    public static TheoryData<int, bool> RandomCases()
+    {
+        var data = new TheoryData<int, bool>();
+        for (int seed = 0; seed < 12; seed++) { data.Add(seed, false); data.Add(seed, true); }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(RandomCases))]
+    public void ForwardAndBackward_RandomShapes_MatchReference(int seed, bool twoD)
+    {
+        var rng = new Random(seed * 2 + (twoD ? 1 : 0));
+        for (int trial = 0; trial < 8; trial++)
+            CheckAgainstReference(rng, RandomShape(rng, twoD), 1 + rng.Next(3));
+    }
+
+    public static TheoryData<ConvShape, int> FixedCases() => new()
+    {
+        { Shape(8, 16, 1, 9, 7, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1), 2 },      // pointwise: no column matrix
+        { Shape(8, 6, 2, 9, 7, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1), 3 },       // grouped pointwise
+        { Shape(5, 7, 1, 9, 8, 1, 1, 2, 2, 0, 0, 0, 0, 1, 1), 1 },       // 1x1 with stride: needs the column matrix
+        { Shape(3, 4, 1, 6, 6, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1), 1 },       // kernel as wide as most of the input
+        { Shape(2, 3, 1, 4, 4, 3, 3, 1, 1, 3, 3, 3, 3, 1, 1), 2 },       // pads larger than the kernel reach
+        { Shape(3, 5, 1, 8, 9, 3, 3, 2, 2, 1, 0, 0, 1, 1, 1), 2 },       // asymmetric pads (PyTorch 'same' style)
+        { Shape(16, 32, 1, 24, 24, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), 2 },   // big enough for two threads
+        { Shape(32, 32, 32, 20, 20, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), 1 },  // depthwise
+        { Shape(4, 8, 1, 1, 500, 1, 7, 1, 1, 0, 0, 3, 3, 1, 1), 3 },     // 1-D, long sequence
+        { Shape(6, 4, 2, 1, 300, 1, 5, 1, 3, 0, 0, 2, 1, 1, 2), 2 },     // 1-D, grouped, strided, dilated
+        { Shape(300, 7, 1, 3, 3, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1), 1 },     // K > KC (two depth blocks)
+    };
+
+    [Theory]
+    [MemberData(nameof(FixedCases))]
+    public void ForwardAndBackward_FixedShapes_MatchReference(ConvShape shape, int batch) =>
+        CheckAgainstReference(new Random(shape.GetHashCode()), shape, batch);
+
+    [Theory]
+    [MemberData(nameof(RandomCases))]
+    public void BackwardData_IsAdjointOfForward(int seed, bool twoD)
+    {
+        // <conv(x), dy> = <x, conv^T(dy)> holds for the kernel pair itself, independent of the reference loops.
+        var rng = new Random(1000 + seed * 2 + (twoD ? 1 : 0));
+        for (int trial = 0; trial < 4; trial++)
+        {
+            var s = RandomShape(rng, twoD);
+            int batch = 1 + rng.Next(3);
+            var op = new ConvOperator(s, KernelAssert.Random(rng, s.WeightSize));
+            var x = KernelAssert.Random(rng, batch * s.InSize);
+            var dy = KernelAssert.Random(rng, batch * s.OutSize);
+            var scratch = new float[op.ScratchLength(batch)];
+            var y = new float[batch * s.OutSize];
+            var dx = new float[batch * s.InSize];
+            op.Forward(x, [], y, batch, scratch);
+            op.BackwardData(dy, dx, batch, scratch);
+            double left = Dot(y, dy), right = Dot(x, dx), scale = AbsDot(y, dy) + AbsDot(x, dx);
+            Assert.True(Math.Abs(left - right) <= 1e-5 * scale, $"{s}: <conv x, dy> = {left}, <x, conv^T dy> = {right}");
+        }
+    }
+
+    [Fact]
+    public void Constructor_BadGroupsOrWeight_Throws()
+    {
+        Assert.Throws<ArgumentException>(() => new ConvOperator(Shape(3, 4, 2, 5, 5, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1), new float[100]));
+        Assert.Throws<ArgumentException>(() => new ConvOperator(Shape(2, 4, 1, 5, 5, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1), new float[71]));
+    }
+
+    [Fact]
+    public void Forward_ShortScratch_Throws()
+    {
+        var s = Shape(2, 4, 1, 5, 5, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1);
+        var op = new ConvOperator(s, new float[s.WeightSize]);
+        Assert.Throws<ArgumentException>(() => op.Forward(new float[s.InSize], [], new float[s.OutSize], 1, new float[op.ScratchLength(1) - 1]));
+    }
+
+    static void CheckAgainstReference(Random rng, ConvShape s, int batch)
+    {
+        var w = KernelAssert.Random(rng, s.WeightSize);
+        var bias = KernelAssert.Random(rng, s.OutChannels);
+        var x = KernelAssert.Random(rng, batch * s.InSize);
+        var dy = KernelAssert.Random(rng, batch * s.OutSize);
+        var op = new ConvOperator(s, w);
+        var scratch = KernelAssert.Random(rng, op.ScratchLength(batch)); // stale contents must not leak into results
+        int k = s.InChannels / s.Groups * s.KernelHeight * s.KernelWidth;
+
+        var y = KernelAssert.Random(rng, batch * s.OutSize);
+        op.Forward(x, bias, y, batch, scratch);
+        KernelAssert.Close(ReferenceConv.Forward(s, w, x, bias, batch), y, k, $"forward {s} batch {batch}");
+        op.Forward(x, [], y, batch, scratch);
+        KernelAssert.Close(ReferenceConv.Forward(s, w, x, [], batch), y, k, $"forward no bias {s} batch {batch}");
+
+        var dx = KernelAssert.Random(rng, batch * s.InSize); // overwritten, not accumulated
+        op.BackwardData(dy, dx, batch, scratch);
+        int kT = s.OutChannels / s.Groups * s.KernelHeight * s.KernelWidth;
+        KernelAssert.Close(ReferenceConv.BackwardData(s, w, dy, batch), dx, kT, $"backward {s} batch {batch}");
+    }
+
+    static double Dot(float[] a, float[] b)
+    {
+        double s = 0;
+        for (int i = 0; i < a.Length; i++) s += (double)a[i] * b[i];
+        return s;
+    }
+
+    static double AbsDot(float[] a, float[] b)
+    {
+        double s = 0;
+        for (int i = 0; i < a.Length; i++) s += Math.Abs((double)a[i] * b[i]);
+        return s;
+    }
+}

@@ -1,0 +1,49 @@
+using PrunedLrp.Kernels;
+using Xunit;
+
+namespace PrunedLrp.Tests.Kernels;
+
+public class DenseOperatorTests
+{
+    [Theory]
+    [InlineData(1, 1, 1)]
+    [InlineData(10, 7, 1)]
+    [InlineData(17, 33, 2)]
+    [InlineData(257, 129, 3)]
+    [InlineData(64, 300, 1)]
+    [InlineData(1000, 513, 1)]   // big enough for two threads at batch 1
+    [InlineData(100, 257, 7)]
+    [InlineData(33, 65, 13)]
+    [InlineData(0, 5, 2)]
+    [InlineData(5, 0, 2)]
+    public void ForwardAndBackward_MatchReference(int outF, int inF, int batch)
+    {
+        var rng = new Random(outF * 1000 + inF + batch);
+        var w = KernelAssert.Random(rng, outF * inF);
+        var bias = KernelAssert.Random(rng, outF);
+        var x = KernelAssert.Random(rng, batch * inF);
+        var dy = KernelAssert.Random(rng, batch * outF);
+        var op = new DenseOperator(outF, inF, w);
+
+        var y = new float[batch * outF];
+        op.Forward(x, bias, y, batch);
+        KernelAssert.Close(ReferenceDense.Forward(outF, inF, w, x, bias, batch), y, inF, "forward with bias");
+        op.Forward(x, [], y, batch);
+        KernelAssert.Close(ReferenceDense.Forward(outF, inF, w, x, [], batch), y, inF, "forward without bias");
+
+        var dx = KernelAssert.Random(rng, batch * inF); // garbage that must be overwritten
+        op.BackwardData(dy, dx, batch);
+        KernelAssert.Close(ReferenceDense.BackwardData(outF, inF, w, dy, batch), dx, outF, "backward");
+    }
+
+    [Fact]
+    public void Constructor_WrongWeightLength_Throws() =>
+        Assert.Throws<ArgumentException>(() => new DenseOperator(3, 4, new float[11]));
+
+    [Fact]
+    public void Forward_ShortOutput_Throws()
+    {
+        var op = new DenseOperator(3, 4, new float[12]);
+        Assert.Throws<ArgumentException>(() => op.Forward(new float[8], [], new float[5], 2));
+    }
+}

@@ -1,0 +1,121 @@
+using PrunedLrp.Kernels;
+using Xunit;
+
+namespace PrunedLrp.Tests.Kernels;
+
+public class GemmTests
+{
+    // Sizes around the vector width (8), the register tile (6 x 16), the blocks (KC 256, MC 120) and odd values.
+    static readonly int[] Sizes = [0, 1, 2, 3, 5, 6, 7, 8, 9, 12, 15, 16, 17, 23, 31, 32, 33, 47, 63, 65, 97, 119, 120, 121, 127, 129, 193, 255, 256, 257];
+
+    public static TheoryData<bool, bool, int> TransCases()
+    {
+        var data = new TheoryData<bool, bool, int>();
+        foreach (bool ta in new[] { false, true })
+        foreach (bool tb in new[] { false, true })
+        foreach (int seed in new[] { 1, 2, 3 })
+            data.Add(ta, tb, seed);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(TransCases))]
+    public void Multiply_MatchesReference_OverSampledSizes(bool transA, bool transB, int seed)
+    {
+        var rng = new Random(seed * 31 + (transA ? 2 : 0) + (transB ? 1 : 0));
+        for (int trial = 0; trial < 40; trial++)
+        {
+            int m = Sizes[rng.Next(Sizes.Length)], n = Sizes[rng.Next(Sizes.Length)], k = Sizes[rng.Next(Sizes.Length)];
+            Check(rng, transA, transB, m, n, k, accumulate: rng.Next(2) == 0, portable: false);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(TransCases))]
+    public void Multiply_PortableKernel_MatchesReference(bool transA, bool transB, int seed)
+    {
+        var rng = new Random(seed * 17 + (transA ? 2 : 0) + (transB ? 1 : 0));
+        for (int trial = 0; trial < 10; trial++)
+        {
+            int m = Sizes[rng.Next(Sizes.Length)], n = Sizes[rng.Next(Sizes.Length)], k = Sizes[rng.Next(Sizes.Length)];
+            Check(rng, transA, transB, m, n, k, accumulate: rng.Next(2) == 0, portable: true);
+        }
+    }
+
+    [Theory]
+    [InlineData(false, false, 1, 2100, 40)]   // n > NC: several column blocks, one row
+    [InlineData(true, false, 250, 37, 600)]   // m > 2 MC, k > 2 KC
+    [InlineData(false, true, 7, 3000, 300)]   // wide, split along N on two threads
+    [InlineData(true, true, 301, 45, 513)]    // split along M
+    public void Multiply_LargeBlocks_MatchesReference(bool transA, bool transB, int m, int n, int k)
+    {
+        var rng = new Random(m + n + k);
+        Check(rng, transA, transB, m, n, k, accumulate: false, portable: false);
+        Check(rng, transA, transB, m, n, k, accumulate: true, portable: false);
+    }
+
+    [Fact]
+    public void Multiply_PackedOperands_MatchReference()
+    {
+        var rng = new Random(5);
+        for (int trial = 0; trial < 40; trial++)
+        {
+            int m = Sizes[rng.Next(Sizes.Length)], n = Sizes[rng.Next(Sizes.Length)], k = Sizes[rng.Next(Sizes.Length)];
+            if (trial % 10 == 0) k = 300 + trial;
+            bool ta = rng.Next(2) == 0, tb = rng.Next(2) == 0, acc = rng.Next(2) == 0;
+            int lda = (ta ? m : k) + rng.Next(3), ldb = (tb ? k : n) + rng.Next(3), ldc = n + rng.Next(3);
+            var a = KernelAssert.Random(rng, (ta ? k : m) * lda);
+            var b = KernelAssert.Random(rng, (tb ? n : k) * ldb);
+            var c0 = KernelAssert.Random(rng, m * ldc);
+            var expected = ReferenceGemm.Multiply(ta, tb, m, n, k, a, lda, b, ldb, c0, ldc, acc);
+
+            var c = (float[])c0.Clone();
+            Gemm.Multiply(PackedMatrix.PackLeft(ta, m, k, a, lda), tb, n, b, ldb, c, ldc, acc);
+            KernelAssert.Close(expected, c, k, $"packed A {m}x{n}x{k} ta={ta} tb={tb} acc={acc}");
+
+            c = (float[])c0.Clone();
+            Gemm.Multiply(ta, m, a, lda, PackedMatrix.PackRight(tb, k, n, b, ldb), c, ldc, acc);
+            KernelAssert.Close(expected, c, k, $"packed B {m}x{n}x{k} ta={ta} tb={tb} acc={acc}");
+        }
+    }
+
+    [Fact]
+    public void Multiply_ConcurrentCallers_AllCorrect()
+    {
+        // More callers than cores: most find the worker busy and must fall back to one thread, still correct.
+        var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
+        Parallel.For(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 4 }, t =>
+        {
+            var rng = new Random(100 + t);
+            for (int trial = 0; trial < 6; trial++)
+            {
+                int m = 40 + rng.Next(150), n = 40 + rng.Next(150), k = 40 + rng.Next(150);
+                try { Check(rng, false, false, m, n, k, accumulate: false, portable: false); }
+                catch (Exception e) { failures.Add(e.Message); }
+            }
+        });
+        Assert.Empty(failures);
+    }
+
+    [Fact]
+    public void Multiply_ShortSpanOrSmallLeadingDimension_Throws()
+    {
+        var a = new float[6];
+        Assert.Throws<ArgumentException>(() => Gemm.Multiply(false, false, 2, 2, 3, a, 3, new float[5], 2, new float[4], 2, false));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Gemm.Multiply(false, false, 2, 2, 3, a, 2, new float[6], 2, new float[4], 2, false));
+        Assert.Throws<ArgumentException>(() => Gemm.Multiply(PackedMatrix.PackRight(false, 3, 2, a, 2), false, 2, a, 2, new float[4], 2, false));
+    }
+
+    static void Check(Random rng, bool transA, bool transB, int m, int n, int k, bool accumulate, bool portable)
+    {
+        // Leading dimensions wider than the stored rows; the gap in C must stay untouched.
+        int lda = (transA ? m : k) + rng.Next(4), ldb = (transB ? k : n) + rng.Next(4), ldc = n + rng.Next(4);
+        var a = KernelAssert.Random(rng, (transA ? k : m) * lda);
+        var b = KernelAssert.Random(rng, (transB ? n : k) * ldb);
+        var c = KernelAssert.Random(rng, m * ldc);
+        var expected = ReferenceGemm.Multiply(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+        if (portable) Gemm.MultiplyPortable(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+        else Gemm.Multiply(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+        KernelAssert.Close(expected, c, k, $"{m}x{n}x{k} ta={transA} tb={transB} lda={lda} ldb={ldb} ldc={ldc} acc={accumulate}");
+    }
+}

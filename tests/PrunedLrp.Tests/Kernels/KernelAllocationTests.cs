@@ -1,0 +1,75 @@
+using PrunedLrp.Kernels;
+using Xunit;
+
+namespace PrunedLrp.Tests.Kernels;
+
+/// <summary>Runs alone, so no other test occupies the kernel worker thread.</summary>
+[CollectionDefinition(nameof(KernelAllocationTests), DisableParallelization = true)]
+public sealed class KernelAllocationTestsDefinition;
+
+[Collection(nameof(KernelAllocationTests))]
+public class KernelAllocationTests
+{
+    [Fact]
+    public void ConvForwardAndBackward_WarmCalls_AllocateNothing()
+    {
+        var rng = new Random(3);
+        var s = ConvOperatorTests.Shape(32, 64, 1, 28, 28, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1); // two-thread sized
+        var op = new ConvOperator(s, KernelAssert.Random(rng, s.WeightSize));
+        var x = KernelAssert.Random(rng, 2 * s.InSize);
+        var bias = KernelAssert.Random(rng, s.OutChannels);
+        var y = new float[2 * s.OutSize];
+        var dx = new float[2 * s.InSize];
+        var scratch = new float[op.ScratchLength(2)];
+        AssertNoAllocation(() =>
+        {
+            op.Forward(x, bias, y, 2, scratch);
+            op.BackwardData(y, dx, 2, scratch);
+        });
+    }
+
+    [Fact]
+    public void DenseForwardAndBackward_WarmCalls_AllocateNothing()
+    {
+        var rng = new Random(4);
+        var op = new DenseOperator(1024, 2048, KernelAssert.Random(rng, 1024 * 2048));
+        var x = KernelAssert.Random(rng, 4 * 2048);
+        var y = new float[4 * 1024];
+        var dx = new float[4 * 2048];
+        var bias = KernelAssert.Random(rng, 1024);
+        AssertNoAllocation(() =>
+        {
+            op.Forward(x.AsSpan(0, 2048), bias, y, 1);
+            op.BackwardData(y.AsSpan(0, 1024), dx, 1);
+            op.Forward(x, bias, y, 4);
+            op.BackwardData(y, dx, 4);
+        });
+    }
+
+    static void AssertNoAllocation(Action calls)
+    {
+        for (int i = 0; i < 3; i++) calls(); // warm-up: JIT tiers, per-thread packing buffers, worker start
+        long caller0 = GC.GetAllocatedBytesForCurrentThread();
+        long worker0 = WorkerThreadAllocatedBytes();
+        for (int i = 0; i < 10; i++) calls();
+        long worker = WorkerThreadAllocatedBytes() - worker0;
+        long caller = GC.GetAllocatedBytesForCurrentThread() - caller0;
+        Assert.Equal(0, caller);
+        Assert.Equal(0, worker);
+    }
+
+    // Process-wide GC.GetTotalAllocatedBytes also counts the test host's own background threads (measured: ~100 B/s
+    // while idle), so ask the kernel worker thread itself for its allocation counter.
+    static unsafe long WorkerThreadAllocatedBytes()
+    {
+        long bytes = -1;
+        KernelWorker.Run(&Probe, &bytes, parallel: true);
+        if (bytes < 0) throw new InvalidOperationException("the kernel worker was busy"); // no Assert here: it allocates
+        return bytes;
+    }
+
+    static unsafe void Probe(void* context, int part, int parts)
+    {
+        if (part == 1) *(long*)context = GC.GetAllocatedBytesForCurrentThread();
+    }
+}

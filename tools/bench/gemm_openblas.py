@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+"""OpenBLAS SGEMM throughput on the shapes of bench/PrunedLrp.Bench/GemmBenchmarks.cs, for bench/results/gemm.md.
+
+Run: OPENBLAS_NUM_THREADS=2 /usr/bin/python3 tools/bench/gemm_openblas.py [repeats]
+numpy here links Debian's libopenblas0-pthread (numpy.show_config() / ldd); the env var must be set before numpy loads,
+so the script refuses to run without it. Reports the best and median of `repeats` timed runs (GFLOP/s = 2mnk / s).
+"""
+import os
+import sys
+import time
+
+if "OPENBLAS_NUM_THREADS" not in os.environ:
+    sys.exit("set OPENBLAS_NUM_THREADS (e.g. 2) before running")
+
+import numpy as np  # noqa: E402  (import after the thread count is fixed)
+
+SHAPES = [
+    ("square 256", 256, 256, 256),
+    ("square 512", 512, 512, 512),
+    ("square 1024", 1024, 1024, 1024),
+    ("square 2048", 2048, 2048, 2048),
+    ("vgg conv1_1", 64, 224 * 224, 27),
+    ("vgg conv2_2", 128, 112 * 112, 576),
+    ("vgg conv3_2", 256, 56 * 56, 1152),
+    ("vgg conv4_2", 512, 28 * 28, 2304),
+    ("vgg conv5_2", 512, 14 * 14, 4608),
+]
+
+
+def bench(m, n, k, repeats):
+    rng = np.random.default_rng(1)
+    a = rng.standard_normal((m, k), dtype=np.float32)
+    b = rng.standard_normal((k, n), dtype=np.float32)
+    c = np.empty((m, n), dtype=np.float32)
+    flop = 2.0 * m * n * k
+    inner = max(1, int(2e9 / flop))  # ~0.01-0.02 s per timed sample
+    np.matmul(a, b, out=c)
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        for _ in range(inner):
+            np.matmul(a, b, out=c)
+        times.append((time.perf_counter() - t0) / inner)
+    times.sort()
+    return flop / times[0] / 1e9, flop / times[len(times) // 2] / 1e9
+
+
+def main():
+    repeats = int(sys.argv[1]) if len(sys.argv) > 1 else 15
+    print(f"numpy {np.__version__}, OPENBLAS_NUM_THREADS={os.environ['OPENBLAS_NUM_THREADS']}, repeats={repeats}")
+    print("| shape | M | N | K | best GFLOP/s | median GFLOP/s |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for name, m, n, k in SHAPES:
+        best, med = bench(m, n, k, repeats)
+        print(f"| {name} | {m} | {n} | {k} | {best:.1f} | {med:.1f} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
