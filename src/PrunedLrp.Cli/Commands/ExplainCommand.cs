@@ -46,7 +46,7 @@ internal static class ExplainCommand
             for (int start = 0; start < batch; start += chunk)
             {
                 int n = Math.Min(chunk, batch - start);
-                var targetSlice = targets.Length == 1 ? targets.AsSpan() : targets.AsSpan(start, n);
+                var targetSlice = targets.Length <= 1 ? targets.AsSpan() : targets.AsSpan(start, n);
                 explainer.Explain(data.AsSpan(start * m.InputSize, n * m.InputSize), targetSlice,
                     relevance.AsSpan(start * m.InputSize, n * m.InputSize));
                 for (int s = 0; s < n; s++)
