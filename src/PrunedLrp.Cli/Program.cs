@@ -18,6 +18,7 @@ public static class Program
         {
             PredictCommand.Create(stdout, stderr),
             ExplainCommand.Create(stdout, stderr),
+            EvaluateCommand.Create(stdout, stderr),
             InspectCommand.Create(stdout, stderr),
         };
         root.Options.Add(CommonOptions.Verbose);

@@ -8,7 +8,7 @@ internal static class Progress
     static readonly Stopwatch Clock = Stopwatch.StartNew();
     static long _lastMs;
 
-    public static void Report(TextWriter stderr, string what, int done, int total)
+    public static void Report(TextWriter stderr, string what, int done, int total, string unit = "samples")
     {
         long now = Clock.ElapsedMilliseconds;
         if (done < total && now - _lastMs < 1000)
@@ -16,6 +16,6 @@ internal static class Progress
         if (done == total && now < 1000)
             return;
         _lastMs = now;
-        stderr.WriteLine($"{what}: {done}/{total} samples ({100.0 * done / total:F0}%)");
+        stderr.WriteLine($"{what}: {done}/{total} {unit} ({100.0 * done / total:F0}%)");
     }
 }
