@@ -20,6 +20,7 @@ public static class Program
             ExplainCommand.Create(stdout, stderr),
             EvaluateCommand.Create(stdout, stderr),
             InspectCommand.Create(stdout, stderr),
+            BenchCommand.Create(stdout, stderr),
         };
         root.Options.Add(CommonOptions.Verbose);
         var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
