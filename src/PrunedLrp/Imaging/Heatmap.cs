@@ -34,6 +34,34 @@ public static class Heatmap
         return image;
     }
 
+    /// <summary>Renders channel-first relevance [channels, height, width] (e.g. of an RGB input) by first summing over
+    /// the channels, as is usual for LRP heatmaps (Zennit examples: <c>relevance.sum(1)</c>), then scaling by max |sum|.</summary>
+    public static RgbImage RenderSummed(ReadOnlySpan<float> relevance /* [C, H, W] */, int channels, int height, int width,
+        ColorMap colorMap, double level = 1.0)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(channels);
+        int plane = checked(height * width);
+        if (relevance.Length != (long)channels * plane)
+            throw new ArgumentException($"relevance has {relevance.Length} values, want {channels} x {height} x {width}", nameof(relevance));
+        var sum = ArrayPool<float>.Shared.Rent(plane);
+        try
+        {
+            var s = sum.AsSpan(0, plane);
+            relevance[..plane].CopyTo(s);
+            for (int c = 1; c < channels; c++)
+            {
+                var row = relevance.Slice(c * plane, plane);
+                for (int i = 0; i < plane; i++)
+                    s[i] += row[i];
+            }
+            return Render(s, height, width, colorMap, level);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(sum);
+        }
+    }
+
     /// <summary>The palette index of <paramref name="r"/> for the symmetric scale ±<paramref name="vmax"/>.</summary>
     public static int Index(float r, float vmax)
     {

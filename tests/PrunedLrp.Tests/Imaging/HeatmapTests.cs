@@ -35,6 +35,16 @@ public class HeatmapTests
     }
 
     [Fact]
+    public void RenderSummed_SumsChannelsFirst()
+    {
+        // [2, 1, 2]: sums are (3, -1); max |sum| = 3
+        var img = Heatmap.RenderSummed([1f, -2f, 2f, 1f], 2, 1, 2, ColorMap.Bwr);
+        var p = ColorMap.Bwr.Palette();
+        Assert.Equal(new Rgb(255, 0, 0), img[0, 0]);
+        Assert.Equal(p[85], img[1, 0]); // (-1 + 3) / 6 * 255 = 85.0
+    }
+
+    [Fact]
     public void Render_UpscaleAndPng_RoundTrip()
     {
         var rng = new Random(5);
