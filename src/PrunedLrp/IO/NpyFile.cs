@@ -103,7 +103,8 @@ public static class NpyFile
         stream.Write(BuildHeader(shape));
         if (BitConverter.IsLittleEndian)
         {
-            stream.Write(MemoryMarshal.AsBytes(data));
+            for (int done = 0; done < data.Length; done += 1 << 28)
+                stream.Write(MemoryMarshal.AsBytes(data.Slice(done, Math.Min(1 << 28, data.Length - done))));
         }
         else
         {
