@@ -16,23 +16,31 @@ public static class OneHotDna
     /// <summary>Bases in channel order.</summary>
     public const string Alphabet = "ACGT";
 
-    // bit mask of the bases (A = 1, C = 2, G = 4, T = 8) each upper-case letter stands for; 0 = invalid
-    static ReadOnlySpan<byte> Masks =>
-    [
-        //A  B   C  D   E  F  G  H   I  J  K   L  M  N   O  P  Q  R  S  T  U  V   W  X  Y   Z
-        1, 14, 2, 13, 0, 0, 4, 11, 0, 0, 12, 0, 3, 15, 0, 0, 0, 5, 6, 8, 0, 7, 9, 0, 10, 0,
-    ];
+    const int A = 1, C = 2, G = 4, T = 8;
 
     /// <summary>Whether <paramref name="c"/> is an accepted nucleotide code (either case).</summary>
     public static bool IsValid(char c) => Mask(c) != 0;
 
-    static int Mask(char c)
+    /// <summary>The set of bases (bit c = channel c) that <paramref name="c"/> stands for; 0 = not a nucleotide code.</summary>
+    static int Mask(char c) => (char)(c | 0x20) switch // ASCII letters to lower case; nothing else lands on a..z
     {
-        int u = c & ~0x20; // ASCII upper case; non-letters map outside A..Z or to masks of 0
-        if ((uint)(c - 'A') > 'z' - 'A' || (uint)(u - 'A') >= 26)
-            return 0;
-        return Masks[u - 'A'];
-    }
+        'a' => A,
+        'c' => C,
+        'g' => G,
+        't' => T,
+        'r' => A | G,
+        'y' => C | T,
+        's' => C | G,
+        'w' => A | T,
+        'k' => G | T,
+        'm' => A | C,
+        'b' => C | G | T,
+        'd' => A | G | T,
+        'h' => A | C | T,
+        'v' => A | C | G,
+        'n' => A | C | G | T,
+        _ => 0,
+    };
 
     /// <summary>Encodes <paramref name="sequence"/> into <paramref name="dst"/> [4, L] (L = sequence length).</summary>
     /// <exception cref="InvalidDataException">A character is not a nucleotide code; the message names
