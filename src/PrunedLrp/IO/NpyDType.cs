@@ -44,13 +44,16 @@ internal readonly record struct NpyDType(char Kind, int Size, bool BigEndian)
             $"{source}: npy header field 'descr' is '{descr}', which is not a supported type " +
             "(want a byte order <, >, = or | and one of f2, f4, f8, i1, i2, i4, i8, u1, u2, u4, u8, b1)");
 
+    /// <summary>Whether the raw bytes already are float32 in this machine's byte order.</summary>
+    public bool IsNativeFloat32 => Kind == 'f' && Size == 4 && BigEndian == !BitConverter.IsLittleEndian;
+
     /// <summary>Converts <c>dst.Length</c> elements from <paramref name="src"/> (exactly <c>dst.Length * Size</c>
     /// bytes) to float32.</summary>
     public void Convert(ReadOnlySpan<byte> src, Span<float> dst)
     {
         if (src.Length != dst.Length * Size)
             throw new ArgumentException("source length does not match the element count", nameof(src));
-        if (Kind == 'f' && Size == 4 && BigEndian == !BitConverter.IsLittleEndian)
+        if (IsNativeFloat32)
         {
             MemoryMarshal.Cast<byte, float>(src).CopyTo(dst);
             return;

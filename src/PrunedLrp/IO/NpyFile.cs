@@ -44,6 +44,13 @@ public static class NpyFile
         var layout = ParseLayout(preamble[6], headerBytes, headerOffset + headerLength, fileLength, path);
 
         var data = new float[layout.Count];
+        if (layout.DType.IsNativeFloat32)
+        {
+            // the common case: the file bytes are the array bytes (sliced: a span's byte view must stay below 2 GiB)
+            for (int done = 0; done < data.Length; done += 1 << 28)
+                stream.ReadExactly(MemoryMarshal.AsBytes(data.AsSpan(done, Math.Min(1 << 28, data.Length - done))));
+            return Finish(layout, data);
+        }
         // convert in chunks that hold whole elements so a big file never needs a second full-size buffer
         int chunkElements = Math.Max(1, (1 << 16) / layout.DType.Size);
         var buffer = new byte[chunkElements * layout.DType.Size];
@@ -96,7 +103,8 @@ public static class NpyFile
         stream.Write(BuildHeader(shape));
         if (BitConverter.IsLittleEndian)
         {
-            stream.Write(MemoryMarshal.AsBytes(data));
+            for (int done = 0; done < data.Length; done += 1 << 28)
+                stream.Write(MemoryMarshal.AsBytes(data.Slice(done, Math.Min(1 << 28, data.Length - done))));
         }
         else
         {

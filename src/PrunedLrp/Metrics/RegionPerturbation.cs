@@ -69,6 +69,20 @@ public static class RegionPerturbation
         }
     }
 
+    /// <summary>As the pooled constant-baseline overload, with the score given as a delegate (e.g. a lambda around a model).</summary>
+    public static void MorfCurve(
+        ReadOnlySpan<float> input, ReadOnlySpan<float> relevance, float baseline,
+        int channelsPerFeature, int featuresPerStep, Func<ReadOnlySpan<float>, float> score, Span<float> curve)
+    {
+        ArgumentNullException.ThrowIfNull(score);
+        MorfCurve(input, relevance, baseline, channelsPerFeature, featuresPerStep, new DelegateScorer(score), curve);
+    }
+
+    readonly struct DelegateScorer(Func<ReadOnlySpan<float>, float> score) : IScorer
+    {
+        public float Score(ReadOnlySpan<float> x) => score(x);
+    }
+
     /// <summary><c>AOPC = (1/K) sum_{k=1..K} (curve[0] - curve[k])</c> with K = curve.Length - 1 (at least one step).</summary>
     public static double Aopc(ReadOnlySpan<float> curve)
     {

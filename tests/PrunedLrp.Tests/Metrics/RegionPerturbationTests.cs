@@ -30,6 +30,45 @@ public class RegionPerturbationTests
     }
 
     [Fact]
+    public void DelegateScorer_GivesSameCurve()
+    {
+        float[] x = [1, 2, 3, 4];
+        var curve = new float[5];
+        RegionPerturbation.MorfCurve(x, x, 0f, 1, 1, v => v[0] + v[1] + v[2] + v[3], curve);
+        Assert.Equal([10f, 6, 3, 1, 0], curve);
+    }
+
+    [Fact]
+    public void ScratchOverloads_DoNotAllocate()
+    {
+        var rng = new Random(11);
+        var x = RandomSigned(rng, 400);
+        var r = RandomSigned(rng, 400);
+        var scorer = new LinearScorer(RandomSigned(rng, 400));
+        var curve = new float[21];
+        var work = new float[400];
+        var order = new ulong[100];
+        var fScratch = new float[400];
+        var uScratch = new ulong[400];
+        var mask = x.Select(v => v > 0).ToArray();
+        double sink = 0;
+        for (int round = 0; round < 2; round++) // the first round warms up (JIT, static tables)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            RegionPerturbation.MorfCurve(x, r, 0.25f, 4, 5, scorer, curve, work, order);
+            sink += RegionPerturbation.Aopc(curve);
+            sink += Gini.Compute(r, fScratch) + Gini.Compute(r);
+            sink += Entropy.Compute(r);
+            sink += RelevanceMassAccuracy.Compute(r, mask);
+            sink += RelevanceRankAccuracy.Compute(r, mask, uScratch) + RelevanceRankAccuracy.Compute(r, mask);
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            if (round == 1)
+                Assert.Equal(0, allocated);
+        }
+        Assert.True(double.IsFinite(sink));
+    }
+
+    [Fact]
     public void TwoPerStep_ExtraStepsRepeatFullyPerturbedScore()
     {
         float[] x = [1, 2, 3, 4, 5];
