@@ -16,6 +16,7 @@ public static class Program
             "plrp: explain neural-network predictions with LRP and Pruned LRP (pure managed, no native code).\n"
             + "Convert an ONNX model with plrp-convert, then predict, explain or evaluate it. Start with: plrp demo")
         {
+            DemoCommand.Create(stdout, stderr),
             PredictCommand.Create(stdout, stderr),
             ExplainCommand.Create(stdout, stderr),
             EvaluateCommand.Create(stdout, stderr),
