@@ -10,8 +10,14 @@ internal static class ExplainCommand
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var model = CommonOptions.Model();
-        var input = CommonOptions.Input();
-        var output = CommonOptions.Out("Where to write the input relevance, .npy float32 of the input's shape");
+        var input = CommonOptions.Input(required: false);
+        var fasta = new Option<FileInfo?>("--fasta")
+        {
+            Description = "Input as FASTA (instead of --input) for one-hot DNA models [4, L]: A,C,G,T channels; N and IUPAC codes "
+                + "spread uniformly over their bases (N = 0.25 each); lower case accepted; other characters are an error",
+        };
+        var output = CommonOptions.Out("Where to write the input relevance, .npy float32 of the input's shape", required: false);
+        var extra = new ExplainOutputs();
         var batchSize = CommonOptions.BatchSize();
         var lrp = new LrpOptions();
         var target = new Option<string?>("--target", "-t")
@@ -26,13 +32,26 @@ internal static class ExplainCommand
         var command = new Command("explain", "Explain predictions: input relevance by LRP (Zennit's composites) or Pruned LRP; "
             + "prints per sample the target, its logit and the relevance sum (the conservation check)")
         {
-            model, input, output, target, layersOut, report, batchSize,
+            model, input, fasta, output, target, layersOut, report, batchSize,
         };
+        extra.AddTo(command);
         lrp.AddTo(command);
         command.SetAction(parse => CliRunner.Run(parse, stderr, () =>
         {
             var m = Model.Load(parse.GetValue(model)!.FullName);
-            var (data, batch) = InputLoader.Load(parse.GetValue(input)!, m);
+            var inputFile = parse.GetValue(input);
+            var fastaFile = parse.GetValue(fasta);
+            if ((inputFile is null) == (fastaFile is null))
+                throw new CliException("give the samples with exactly one of --input X.npy or --fasta SEQS.fa");
+            if (parse.GetValue(output) is null && !extra.Any(parse))
+                throw new CliException("nothing to write: give --out R.npy and/or --heatmap, --tsv, --bedgraph");
+            IReadOnlyList<FastaRecord>? records = null;
+            float[] data;
+            int batch;
+            if (fastaFile is not null)
+                (data, batch, records) = GenomicsInput.Load(fastaFile, m);
+            else
+                (data, batch) = InputLoader.Load(inputFile!, m);
             int[] targets = ParseTargets(parse.GetValue(target), batch, m.OutputSize);
             var explainer = new Explainer(m, lrp.BuildComposite(parse, m), lrp.BuildPruning(parse));
             int chunk = Math.Max(1, parse.GetValue(batchSize));
@@ -66,10 +85,14 @@ internal static class ExplainCommand
                 WriteReports(reportWriter, explainer, start);
                 Progress.Report(stderr, "explain", start + n, batch);
             }
-            var outFile = parse.GetValue(output)!;
             var shape = new[] { batch }.Concat(m.InputShape).ToArray();
-            NpyFile.Write(outFile.FullName, relevance, shape);
-            stdout.WriteLine($"wrote {outFile.FullName} [{string.Join(",", shape)}]");
+            if (parse.GetValue(output) is { } outFile)
+            {
+                NpyFile.Write(outFile.FullName, relevance, shape);
+                stdout.WriteLine($"wrote {outFile.FullName} [{string.Join(",", shape)}]");
+            }
+            foreach (string file in extra.Write(parse, m, relevance, batch, records))
+                stdout.WriteLine($"wrote {file}");
             if (dir is not null && layerData is not null)
             {
                 dir.Create();
