@@ -50,7 +50,7 @@ internal static class BenchCommand
                 return 0;
             }
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"model {result.Model}, batch {n}, {count} runs after {warm} warm-up, {result.Cores} cores"));
+                $"model {result.Model}, batch {n}, {count} runs after {warm} warm-up, {result.Cores} cores, {Simd}"));
             Print(stdout, "forward", forward, n);
             if (explain is not null)
             {
@@ -61,6 +61,9 @@ internal static class BenchCommand
         }));
         return command;
     }
+
+    static string Simd => $"AVX2 {System.Runtime.Intrinsics.X86.Avx2.IsSupported}, FMA {System.Runtime.Intrinsics.X86.Fma.IsSupported}, "
+        + $"AOT {!System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported}";
 
     static float[] MakeInput(FileInfo? file, Model m, int n)
     {

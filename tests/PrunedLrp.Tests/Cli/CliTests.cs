@@ -1,0 +1,114 @@
+using PrunedLrp.IO;
+using PrunedLrp.Tests.Support;
+using Xunit;
+
+namespace PrunedLrp.Tests.Cli;
+
+/// <summary>The plrp command as a user meets it: the demo, help texts, and one-line errors for bad input.</summary>
+public class CliTests
+{
+    static string Data(string model, string file) => ReadmeTests.FindRepoFile(Path.Combine("data", "models", model, file));
+
+    [Fact]
+    public void Demo_WritesFiguresAndSummary()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "plrp-tests", Guid.NewGuid().ToString("N"));
+        var (code, output, err) = CommandLine.Plrp("demo", "--out", dir, "--samples", "2");
+        Assert.True(code == 0, err);
+        var pngs = Directory.GetFiles(dir, "*.png");
+        Assert.Equal(4, pngs.Length);
+        foreach (string png in pngs)
+            Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, File.ReadAllBytes(png)[..4]);
+        string summary = File.ReadAllText(Path.Combine(dir, "summary.md"));
+        Assert.Contains("| PLRP-λ |", summary, StringComparison.Ordinal);
+        Assert.Contains("| PLRP-M |", summary, StringComparison.Ordinal);
+        Assert.Contains(dir, output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("explain", new[] { "--model", "--input", "--fasta", "--out", "--composite", "--target", "--prune", "--sparsity", "--sparsity-neg", "--select", "--topk", "--prune-input", "--layers-out", "--heatmap", "--tsv", "--bedgraph", "--rule" })]
+    [InlineData("evaluate", new[] { "--model", "--input", "--mask", "--sparsity", "--steps", "--baseline", "--out" })]
+    [InlineData("predict", new[] { "--model", "--input", "--out" })]
+    [InlineData("demo", new[] { "--out", "--sparsity" })]
+    [InlineData("bench", new[] { "--model", "--batch", "--runs", "--warmup", "--json" })]
+    [InlineData("inspect", new[] { "--model" })]
+    public void Help_ListsEveryOption(string command, string[] options)
+    {
+        var (code, output, _) = CommandLine.Plrp(command, "--help");
+        Assert.Equal(0, code);
+        foreach (string option in options)
+            Assert.Contains(option, output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CorruptModel_IsOneLineErrorNamingTheFile()
+    {
+        string path = CommandLine.TempFile(".plrp");
+        File.WriteAllBytes(path, [1, 2, 3, 4, 5]);
+        var (code, output, err) = CommandLine.Plrp("predict", "--model", path, "--input", Data("fashion", "input.npy"), "--out", CommandLine.TempFile(".npy"));
+        Assert.Equal(1, code);
+        Assert.Contains(Path.GetFileName(path), err, StringComparison.Ordinal);
+        Assert.Single(err.Trim().Split('\n'));
+        Assert.DoesNotContain("   at ", err, StringComparison.Ordinal);
+        Assert.Equal("", output);
+    }
+
+    [Fact]
+    public void WrongInputShape_IsReported()
+    {
+        var (code, _, err) = CommandLine.Plrp("explain", "--model", Data("genomics", "model.plrp"), "--input", Data("fashion", "input.npy"), "--out", CommandLine.TempFile(".npy"));
+        Assert.Equal(1, code);
+        Assert.Contains("does not fit the model input [N,4,200]", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TargetOutOfRange_IsReported()
+    {
+        var (code, _, err) = CommandLine.Plrp("explain", "--model", Data("genomics", "model.plrp"), "--input", Data("genomics", "input.npy"), "--out", CommandLine.TempFile(".npy"), "--target", "7");
+        Assert.Equal(1, code);
+        Assert.Contains("class 7 is out of range", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Fasta_InvalidCharacterNamesRecordAndPosition()
+    {
+        string fa = CommandLine.TempFile(".fa");
+        File.WriteAllText(fa, ">good\n" + new string('A', 200) + "\n>bad\n" + new string('C', 10) + "Z" + new string('G', 189) + "\n");
+        var (code, _, err) = CommandLine.Plrp("explain", "--model", Data("genomics", "model.plrp"), "--fasta", fa, "--tsv", CommandLine.TempFile(".tsv"));
+        Assert.Equal(1, code);
+        Assert.Contains("'bad'", err, StringComparison.Ordinal);
+        Assert.Contains("position 11", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Fasta_WritesTsvAndBedGraphMatchingTheNpyRelevance()
+    {
+        string fa = Data("genomics", "sequences.fa");
+        string tsv = CommandLine.TempFile(".tsv"), bed = CommandLine.TempFile(".bedgraph"), npy = CommandLine.TempFile(".npy");
+        var (code, _, err) = CommandLine.Plrp("explain", "--model", Data("genomics", "model.plrp"), "--fasta", fa, "--tsv", tsv, "--bedgraph", bed, "--out", npy);
+        Assert.True(code == 0, err);
+        var r = NpyFile.Read(npy);
+        Assert.Equal([128, 4, 200], r.Shape);
+        var tsvLines = File.ReadAllLines(tsv);
+        Assert.Equal(1 + 128 * 200, tsvLines.Length);
+        // Line of sample 0, position 5 (1-based) holds the sum over the 4 channels there.
+        var fields = tsvLines[5].Split('\t');
+        Assert.Equal("5", fields[1]);
+        double expected = Enumerable.Range(0, 4).Sum(c => (double)r.Data[c * 200 + 4]);
+        Assert.Equal(expected, double.Parse(fields[3], System.Globalization.CultureInfo.InvariantCulture), 4);
+        Assert.StartsWith("track type=bedGraph", File.ReadLines(bed).First(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Evaluate_PrintsOneRowPerMethodAndLevel()
+    {
+        string out1 = CommandLine.TempFile(".tsv");
+        var (code, output, err) = CommandLine.Plrp("evaluate", "--model", Data("genomics", "model.plrp"), "--input", Data("genomics", "input.npy"),
+            "--mask", Data("genomics", "mask.npy"), "--samples", "4", "--sparsity", "0,0.5", "--out", out1);
+        Assert.True(code == 0, err);
+        Assert.Contains("| LRP | 0 |", output, StringComparison.Ordinal);
+        Assert.Contains("| PLRP-λ | 0.5 |", output, StringComparison.Ordinal);
+        Assert.Contains("| PLRP-M | 0.5 |", output, StringComparison.Ordinal);
+        Assert.Contains("gini", File.ReadAllText(out1), StringComparison.Ordinal);
+    }
+}
