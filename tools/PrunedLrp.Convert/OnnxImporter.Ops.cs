@@ -250,13 +250,17 @@ internal sealed partial class OnnxImporter
         {
             Kind = OpKind.Conv, Name = node.Name, Inputs = [x], Kernel = window.Kernel, Strides = window.Strides,
             PadsBegin = window.Begin, PadsEnd = window.End, Dilations = window.Dilations,
-            Groups = checked((int)attrs.Int("group", 1)), Weight = w.Floats, WeightShape = weightShape,
+            Groups = Group(attrs.Int("group", 1), where), Weight = w.Floats, WeightShape = weightShape,
             Bias = HasInput(node, 2) ? Floats(node, 2, where) : [],
         };
         if (pad is not null)
             (layer.PadsBegin, layer.PadsEnd, _) = PadFolding.Fold(OpKind.Conv, pad, layer.PadsBegin, layer.PadsEnd, false, where);
         AddLayer(node, layer, where);
     }
+
+    static int Group(long group, string where) => group is >= 1 and <= MaxWindowValue
+        ? (int)group
+        : throw new ConversionException($"{where}: group {group} is outside 1..{MaxWindowValue}");
 
     void ImportPool(NodeProto node, OnnxAttributes attrs, OpKind kind, string where)
     {
