@@ -143,4 +143,21 @@ public class ConverterDenseTests
         string y = g.Node("Gemm", [X, g.Init([1, 2, 3, 4], 2, 2)]);
         Reject(g.Build(y, -1, 7), "declares [7]");
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void DropoutWithTrainingModeInput_OnlyFalseIsAccepted(bool training)
+    {
+        var g = new OnnxBuilder(13, -1, 2);
+        var mode = new PrunedLrp.Convert.Onnx.TensorProto { Name = "mode", DataType = (int)PrunedLrp.Convert.Onnx.TensorProto.Types.DataType.Bool };
+        mode.RawData = Google.Protobuf.ByteString.CopyFrom(training ? (byte)1 : (byte)0);
+        string d = g.Node("Dropout", [X, g.Init([0.5f]), "mode"]);
+        var model = g.Build(g.Node("Relu", [d]));
+        model.Graph.Initializer.Add(mode);
+        if (training)
+            Reject(model, "training_mode");
+        else
+            Assert.Equal([OpKind.Input, OpKind.Relu], Kinds(Import(model)));
+    }
 }
