@@ -160,4 +160,21 @@ public class ConverterDenseTests
         else
             Assert.Equal([OpKind.Input, OpKind.Relu], Kinds(Import(model)));
     }
+
+    [Fact]
+    public void UnusedInitializerOfUnsupportedType_IsIgnored_UsedOneIsRejected()
+    {
+        var g = new OnnxBuilder(13, -1, 2);
+        var half = new PrunedLrp.Convert.Onnx.TensorProto { Name = "half", DataType = (int)PrunedLrp.Convert.Onnx.TensorProto.Types.DataType.Float16 };
+        half.Dims.Add(1);
+        half.RawData = Google.Protobuf.ByteString.CopyFrom(0, 0);
+        var model = g.Build(g.Node("Relu", [X]));
+        model.Graph.Initializer.Add(half);
+        Assert.Equal([OpKind.Input, OpKind.Relu], Kinds(Import(model)));
+
+        g = new OnnxBuilder(13, -1, 2);
+        model = g.Build(g.Node("Add", [X, "half"]));
+        model.Graph.Initializer.Add(half);
+        Reject(model, "initializer 'half'", "data type 10");
+    }
 }
