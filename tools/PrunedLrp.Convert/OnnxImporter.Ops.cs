@@ -10,7 +10,7 @@ internal sealed partial class OnnxImporter
     /// <summary>The ops the converter understands, for error messages.</summary>
     public const string SupportedOps = "Conv, Gemm, MatMul, Add, BatchNormalization, Relu, MaxPool, AveragePool, "
         + "GlobalAveragePool, Pad (constant 0), Flatten, Reshape ([batch, -1]), Dropout, Identity, Constant, "
-        + "and on constants Shape, Gather, Unsqueeze, Squeeze, Concat";
+        + "and on constants Shape, Gather, Unsqueeze, Squeeze, Concat, ConstantOfShape, Slice, Transpose, Cast";
 
     void ImportNode(NodeProto node)
     {
@@ -30,6 +30,10 @@ internal sealed partial class OnnxImporter
             case "Unsqueeze": Set(node, ShapeFolding.Unsqueeze(Const(node, 0, where), Axes(node, attrs, where) ?? throw new ConversionException($"{where}: has no axes"), where)); break;
             case "Squeeze": Set(node, ShapeFolding.Squeeze(Const(node, 0, where), Axes(node, attrs, where), where)); break;
             case "Concat": Set(node, ShapeFolding.Concat(node.Input.Select((_, i) => Const(node, i, where)).ToList(), attrs.Int("axis", 0), where)); break;
+            case "ConstantOfShape": Set(node, ConstantFolding.ConstantOfShape(Const(node, 0, where), attrs.Tensor("value") is { } fill ? OnnxTensors.Decode(fill, where) : null, where)); break;
+            case "Transpose": Set(node, ConstantFolding.Transpose(Const(node, 0, where), attrs.Ints("perm"), where)); break;
+            case "Cast": Set(node, ConstantFolding.Cast(Const(node, 0, where), attrs.Int("to", 0), where)); break;
+            case "Slice": ImportSlice(node, attrs, where); break;
             case "Relu": AddLayer(node, new LayerBuilder { Kind = OpKind.Relu, Name = node.Name, Inputs = [Activation(node, 0, where)] }, where); break;
             case "GlobalAveragePool": ImportGlobalAveragePool(node, where); break;
             case "Flatten": ImportFlatten(node, attrs, where); break;
@@ -114,10 +118,25 @@ internal sealed partial class OnnxImporter
         Flatten(node, x, where);
     }
 
+    void ImportSlice(NodeProto node, OnnxAttributes attrs, string where)
+    {
+        var data = Const(node, 0, where);
+        long[] Ints(int i) => Const(node, i, where).Ints ?? throw new ConversionException($"{where}: input {i} must be an integer constant");
+        if (_opset < 10)
+            Set(node, ConstantFolding.Slice(data, attrs.Ints("starts") ?? [], attrs.Ints("ends") ?? [], attrs.Ints("axes"), null, where));
+        else
+            Set(node, ConstantFolding.Slice(data, Ints(1), Ints(2), HasInput(node, 3) ? Ints(3) : null, HasInput(node, 4) ? Ints(4) : null, where));
+    }
+
     void ImportReshape(NodeProto node, OnnxAttributes attrs, string where)
     {
-        var x = Activation(node, 0, where);
         var target = Const(node, 1, where).Ints ?? throw new ConversionException($"{where}: the target shape is not an integer tensor");
+        if (In(node, 0, where) is ConstantValue constant)
+        {
+            Set(node, ConstantFolding.Reshape(constant, target, attrs.Int("allowzero", 0) != 0, where));
+            return;
+        }
+        var x = Activation(node, 0, where);
         if (!ReshapeFolding.IsBatchFlatten(target, x.OnnxShape, attrs.Int("allowzero", 0) != 0, out string reason))
             throw new ConversionException($"{where}: {reason}");
         Flatten(node, x, where);
@@ -250,13 +269,17 @@ internal sealed partial class OnnxImporter
         {
             Kind = OpKind.Conv, Name = node.Name, Inputs = [x], Kernel = window.Kernel, Strides = window.Strides,
             PadsBegin = window.Begin, PadsEnd = window.End, Dilations = window.Dilations,
-            Groups = checked((int)attrs.Int("group", 1)), Weight = w.Floats, WeightShape = weightShape,
+            Groups = Group(attrs.Int("group", 1), where), Weight = w.Floats, WeightShape = weightShape,
             Bias = HasInput(node, 2) ? Floats(node, 2, where) : [],
         };
         if (pad is not null)
             (layer.PadsBegin, layer.PadsEnd, _) = PadFolding.Fold(OpKind.Conv, pad, layer.PadsBegin, layer.PadsEnd, false, where);
         AddLayer(node, layer, where);
     }
+
+    static int Group(long group, string where) => group is >= 1 and <= MaxWindowValue
+        ? (int)group
+        : throw new ConversionException($"{where}: group {group} is outside 1..{MaxWindowValue}");
 
     void ImportPool(NodeProto node, OnnxAttributes attrs, OpKind kind, string where)
     {

@@ -18,9 +18,11 @@ internal sealed partial class OnnxImporter
         if (!HasInput(node, index))
             throw new ConversionException($"{where}: input {index} is missing");
         string name = node.Input[index];
-        return _values.TryGetValue(name, out var value)
-            ? value
-            : throw new ConversionException($"{where}: input '{name}' is not produced by an earlier node (the graph must be topologically sorted)");
+        if (_values.TryGetValue(name, out var value))
+            return value;
+        if (_initializers.TryGetValue(name, out var init))
+            return _values[name] = OnnxTensors.Decode(init, $"initializer '{name}'");
+        throw new ConversionException($"{where}: input '{name}' is not produced by an earlier node (the graph must be topologically sorted)");
     }
 
     LayerBuilder Activation(NodeProto node, int index, string where) => In(node, index, where) switch

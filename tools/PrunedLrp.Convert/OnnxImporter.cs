@@ -15,6 +15,9 @@ internal sealed partial class OnnxImporter
     public const int MinOpset = 9, MaxOpset = 18;
 
     readonly Dictionary<string, TensorValue> _values = new(StringComparer.Ordinal);
+
+    // Initializers are decoded on first use, so an unused one of an unsupported type does not stop the conversion.
+    readonly Dictionary<string, TensorProto> _initializers = new(StringComparer.Ordinal);
     readonly Dictionary<string, int> _readers = new(StringComparer.Ordinal);
     readonly List<LayerBuilder> _layers = [];
     long _opset;
@@ -29,7 +32,7 @@ internal sealed partial class OnnxImporter
         var graph = model.Graph ?? throw new ConversionException("model: has no graph");
         _opset = ReadOpset(model);
         foreach (var init in graph.Initializer)
-            _values[init.Name] = OnnxTensors.Decode(init, $"initializer '{init.Name}'");
+            _initializers[init.Name] = init;
         foreach (var node in graph.Node)
         {
             foreach (string name in node.Input)
@@ -68,7 +71,7 @@ internal sealed partial class OnnxImporter
 
     LayerBuilder AddInput(GraphProto graph, int[]? overrideShape)
     {
-        var inputs = graph.Input.Where(i => !_values.ContainsKey(i.Name)).ToList();
+        var inputs = graph.Input.Where(i => !_initializers.ContainsKey(i.Name)).ToList();
         if (inputs.Count != 1)
             throw new ConversionException($"graph: has {inputs.Count} non-constant inputs ({string.Join(", ", inputs.Select(i => i.Name))}); exactly one is supported");
         var info = inputs[0];

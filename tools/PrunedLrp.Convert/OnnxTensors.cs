@@ -74,6 +74,24 @@ internal static class OnnxTensors
                 }
                 return new ConstantValue(dims, null, values);
             }
+            case TensorProto.Types.DataType.Bool:
+            {
+                // One byte per element in raw_data, or one int32 per element in int32_data.
+                var values = new long[count];
+                if (raw.Length > 0 || tensor.Int32Data.Count == 0)
+                {
+                    CheckLength(raw.Length, count, tensor, where);
+                    for (int i = 0; i < values.Length; i++)
+                        values[i] = raw[i] != 0 ? 1 : 0;
+                }
+                else
+                {
+                    CheckLength(tensor.Int32Data.Count, count, tensor, where);
+                    for (int i = 0; i < values.Length; i++)
+                        values[i] = tensor.Int32Data[i] != 0 ? 1 : 0;
+                }
+                return new ConstantValue(dims, null, values);
+            }
             case TensorProto.Types.DataType.Int32:
             {
                 var values = new long[count];
@@ -92,7 +110,7 @@ internal static class OnnxTensors
                 return new ConstantValue(dims, null, values);
             }
             default:
-                throw new ConversionException($"{where}: tensor '{tensor.Name}' has data type {tensor.DataType}; only float, double, int32 and int64 constants are supported");
+                throw new ConversionException($"{where}: tensor '{tensor.Name}' has data type {tensor.DataType}; only float, double, int32, int64 and bool constants are supported");
         }
     }
 

@@ -41,6 +41,13 @@ public static class Program
             stderr.WriteLine($"plrp-convert: {options.Model}: {e.Message.ReplaceLineEndings(" ")}");
             return 1;
         }
+#pragma warning disable CA1031 // A converter bug must still end as one line and exit code 1, not a stack trace.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            stderr.WriteLine($"plrp-convert: {options.Model}: internal error ({e.GetType().Name}): {e.Message.ReplaceLineEndings(" ")}");
+            return 1;
+        }
     }
 
     /// <summary>Reads, converts and labels the model named in <paramref name="options"/>.</summary>
