@@ -72,4 +72,23 @@ internal static class SelectionFilters
             return x > _pivot;
         }
     }
+
+    /// <summary>Keeps <c>lo &lt;= x &lt;= hi</c> (descend into the middle of a bracket).</summary>
+    internal readonly struct Between(float lo, float hi) : ISelectionFilter
+    {
+        readonly float _lo = lo;
+        readonly float _hi = hi;
+
+        public Vector256<float> Apply(Vector256<float> x, out Vector256<float> keep)
+        {
+            keep = Vector256.GreaterThanOrEqual(x, Vector256.Create(_lo)) & Vector256.LessThanOrEqual(x, Vector256.Create(_hi));
+            return x;
+        }
+
+        public bool Apply(float x, out float value)
+        {
+            value = x;
+            return x >= _lo && x <= _hi;
+        }
+    }
 }

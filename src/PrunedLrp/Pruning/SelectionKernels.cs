@@ -48,6 +48,68 @@ internal static class SelectionKernels
         ScanScalar(v[i..], pivot, ref below, ref equal, ref belowSum);
     }
 
+    /// <summary>
+    /// Counts and sums <c>v &lt; lo</c> and <c>lo &lt;= v &lt;= hi</c> (one bracketing step: the rest is above
+    /// <paramref name="hi"/>).
+    /// </summary>
+    internal static void ScanBracket(ReadOnlySpan<float> v, float lo, float hi, out int below, out double belowSum, out int middle, out double middleSum)
+    {
+        int i = 0;
+        below = 0;
+        middle = 0;
+        belowSum = 0;
+        middleSum = 0;
+        if (Vector256.IsHardwareAccelerated && v.Length >= W)
+        {
+            ref float v0 = ref MemoryMarshal.GetReference(v);
+            var vlo = Vector256.Create(lo);
+            var vhi = Vector256.Create(hi);
+            var countBelow = Vector256<int>.Zero;
+            var countMiddle = Vector256<int>.Zero;
+            var below0 = Vector256<double>.Zero;
+            var below1 = Vector256<double>.Zero;
+            var middle0 = Vector256<double>.Zero;
+            var middle1 = Vector256<double>.Zero;
+            for (; i <= v.Length - W; i += W)
+            {
+                var x = Vector256.LoadUnsafe(ref v0, (nuint)i);
+                var lt = Vector256.LessThan(x, vlo);
+                var mid = Vector256.AndNot(Vector256.LessThanOrEqual(x, vhi), lt);
+                countBelow -= lt.AsInt32();
+                countMiddle -= mid.AsInt32();
+                var xl = x & lt;
+                var xm = x & mid;
+                below0 += Vector256.WidenLower(xl);
+                below1 += Vector256.WidenUpper(xl);
+                middle0 += Vector256.WidenLower(xm);
+                middle1 += Vector256.WidenUpper(xm);
+            }
+            below = Vector256.Sum(countBelow);
+            middle = Vector256.Sum(countMiddle);
+            belowSum = Vector256.Sum(below0 + below1);
+            middleSum = Vector256.Sum(middle0 + middle1);
+        }
+        ScanBracketScalar(v[i..], lo, hi, ref below, ref belowSum, ref middle, ref middleSum);
+    }
+
+    /// <summary>Scalar form of <see cref="ScanBracket"/>, adding to the running results.</summary>
+    internal static void ScanBracketScalar(ReadOnlySpan<float> v, float lo, float hi, ref int below, ref double belowSum, ref int middle, ref double middleSum)
+    {
+        foreach (float x in v)
+        {
+            if (x < lo)
+            {
+                below++;
+                belowSum += x;
+            }
+            else if (x <= hi)
+            {
+                middle++;
+                middleSum += x;
+            }
+        }
+    }
+
     /// <summary>Scalar form of <see cref="Scan"/>, adding to the running results.</summary>
     internal static void ScanScalar(ReadOnlySpan<float> v, float pivot, ref int below, ref int equal, ref double belowSum)
     {

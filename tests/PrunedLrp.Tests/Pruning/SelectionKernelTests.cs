@@ -30,6 +30,27 @@ public class SelectionKernelTests
     }
 
     [Fact]
+    public void ScanBracket_MatchesScalar()
+    {
+        var rng = new Random(5);
+        for (int n = 0; n <= 257; n++)
+        {
+            var v = Make(Kind.Ties, n, seed: n).Select(MathF.Abs).ToArray();
+            float lo = n == 0 ? 0.5f : v[rng.Next(n)];
+            float hi = n == 0 ? 1f : Math.Max(lo, v[rng.Next(n)]);
+            SelectionKernels.ScanBracket(v, lo, hi, out int below, out double belowSum, out int middle, out double middleSum);
+            int b = 0, m = 0;
+            double bs = 0, ms = 0;
+            SelectionKernels.ScanBracketScalar(v, lo, hi, ref b, ref bs, ref m, ref ms);
+            Assert.Equal(b, below);
+            Assert.Equal(m, middle);
+            AssertClose(bs, belowSum);
+            AssertClose(ms, middleSum);
+            Assert.Equal(v.Count(x => x >= lo && x <= hi), middle);
+        }
+    }
+
+    [Fact]
     public void Compact_MatchesScalar_ForEveryFilter_OutOfPlaceAndInPlace()
     {
         var rng = new Random(2);
@@ -41,6 +62,7 @@ public class SelectionKernelTests
             CheckCompact(r, new SelectionFilters.NegatedNegative());
             CheckCompact(r, new SelectionFilters.Below(pivot));
             CheckCompact(r, new SelectionFilters.Above(pivot));
+            CheckCompact(r, new SelectionFilters.Between(-MathF.Abs(pivot), MathF.Abs(pivot)));
         }
     }
 

@@ -67,6 +67,23 @@ public class SelectionMassTests
         }
     }
 
+    [Fact]
+    public void SelectByMass_MatchesReference_SizesThatBracket()
+    {
+        // From 8192 candidates per sign on, rounds bracket the cut between sample quantiles; cover every kind and p.
+        var rng = new Random(13);
+        foreach (var kind in AllKinds)
+        {
+            foreach (int n in new[] { 16_411, 40_009 })
+            {
+                var r = Make(kind, n, seed: n + 17 * (int)kind);
+                foreach (double p in FixedP)
+                    CheckAgainstReference(r, p, 1 - p);
+                CheckAgainstReference(r, rng.NextDouble(), rng.NextDouble());
+            }
+        }
+    }
+
     [Theory]
     [InlineData(0.0)]
     [InlineData(0.25)]

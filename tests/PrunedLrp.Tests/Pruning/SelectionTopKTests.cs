@@ -67,6 +67,19 @@ public class SelectionTopKTests
     }
 
     [Fact]
+    public void SelectTopK_MatchesReference_SizesThatBracket()
+    {
+        var rng = new Random(14);
+        foreach (var kind in AllKinds)
+        {
+            int n = 20_011;
+            var r = Make(kind, n, seed: n + 17 * (int)kind);
+            foreach (int k in new[] { 1, 2, n / 100, n / 2, n - 2, n - 1, rng.Next(n + 1) })
+                CheckAgainstReference(r, k);
+        }
+    }
+
+    [Fact]
     public void SelectTopK_SortingFallback_MatchesReference()
     {
         var rng = new Random(8);
