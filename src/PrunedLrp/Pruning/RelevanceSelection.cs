@@ -4,19 +4,21 @@ namespace PrunedLrp.Pruning;
 
 /// <summary>
 /// Chooses which entries of one sample's relevance <c>r</c> (a pruning point, flattened) Pruned LRP keeps. Both modes
-/// find their cut by quickselect with running sums (expected O(n), no full sort), then mark <c>keep</c> in one pass.
+/// copy the candidate magnitudes to the scratch, find the cut by quickselect with running sums (expected O(n), no full
+/// sort: sample-quantile brackets, then three-way partitions), then mark <c>keep</c> in one vectorized pass over <c>r</c>.
 /// Allocation-free: the caller passes <c>keep</c> (<see cref="bool"/> per entry, <c>true</c> = kept) and a float scratch
 /// of at least <see cref="ScratchLength"/> entries; <c>r</c> is not modified.
 /// </summary>
 /// <remarks>
 /// <para><b>Mass mode</b> (<see cref="SelectByMass"/>), per sign: order the positive entries by value ascending (ties:
 /// lower flat index first) and prune the longest prefix whose sum is <c>&lt;= pPos * P</c>, where
-/// <c>P = sum_{r_i &gt; 0} r_i</c>; likewise the negative entries by <c>|r|</c> with <c>pNeg</c>. Sums and the
-/// comparison are in double precision (as float64 cumulative sums would be; on ties of the comparison itself the
-/// result may differ from a sequential cumulative sum only through double rounding, and not at all when the sums are
-/// exact). Zeros (and NaN) are always pruned. <c>p = 1</c> prunes every entry of that sign; for <c>p &lt; 1</c> at
-/// least the largest entry of that sign survives (the last of the order: among equal maxima, the highest index);
-/// <c>p = 0</c> prunes only the zeros.</para>
+/// <c>P = sum_{r_i &gt; 0} r_i</c>; likewise the negative entries by <c>|r|</c> with <c>pNeg</c>. Sums are
+/// accumulated in double precision and compared as <c>prefixSum &lt;= p * P</c> in double, like float64 cumulative
+/// sums; they are not added in sorted order, so only on a borderline case (a prefix sum within double rounding of
+/// <c>p * P</c>) can the result differ from a sequential cumulative sum, and not at all where the sums are exact in
+/// double (e.g. values on a coarse grid). Zeros (and NaN) are always pruned. <c>p = 1</c> prunes every entry of that
+/// sign; for <c>p &lt; 1</c> at least the largest entry of that sign survives (the last of the order: among equal
+/// maxima, the highest index); <c>p = 0</c> prunes only the zeros.</para>
 /// <para><b>Top-k mode</b> (<see cref="SelectTopK"/>): keep the k entries of largest <c>|r|</c> (ties: lower flat
 /// index first). Zeros rank like any value, below every non-zero (a kept zero contributes nothing to either sign's
 /// mass); NaN ranks as 0.</para>
