@@ -1,0 +1,420 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace PrunedLrp.Pruning;
+
+/// <summary>
+/// The streaming passes of <see cref="RelevanceSelection"/>: Vector256 (AVX2) bodies with scalar tails, and the plain
+/// scalar forms, which are the fallback on other hardware and the twins the tests compare against. Sums are in double;
+/// vector and scalar forms add in different orders, so sums agree to rounding and everything else exactly.
+/// </summary>
+internal static class SelectionKernels
+{
+    const int W = 8; // Vector256<float>.Count
+
+    /// <summary>Counts <c>v &lt; pivot</c> and <c>v == pivot</c>, and sums <c>v &lt; pivot</c> (one partition step).</summary>
+    internal static void Scan(ReadOnlySpan<float> v, float pivot, out int below, out int equal, out double belowSum)
+    {
+        int i = 0;
+        below = 0;
+        equal = 0;
+        belowSum = 0;
+        if (Vector256.IsHardwareAccelerated && v.Length >= W)
+        {
+            ref float v0 = ref MemoryMarshal.GetReference(v);
+            var p = Vector256.Create(pivot);
+            var countBelow = Vector256<int>.Zero;
+            var countEqual = Vector256<int>.Zero;
+            var sum0 = Vector256<double>.Zero;
+            var sum1 = Vector256<double>.Zero;
+            for (; i <= v.Length - W; i += W)
+            {
+                var x = Vector256.LoadUnsafe(ref v0, (nuint)i);
+                var lt = Vector256.LessThan(x, p);
+                // A true lane is all ones = -1 as int: subtracting counts it.
+                countBelow -= lt.AsInt32();
+                countEqual -= Vector256.Equals(x, p).AsInt32();
+                var xl = x & lt;
+                sum0 += Vector256.WidenLower(xl);
+                sum1 += Vector256.WidenUpper(xl);
+            }
+            below = Vector256.Sum(countBelow);
+            equal = Vector256.Sum(countEqual);
+            belowSum = Vector256.Sum(sum0 + sum1);
+        }
+        ScanScalar(v[i..], pivot, ref below, ref equal, ref belowSum);
+    }
+
+    /// <summary>
+    /// Counts and sums <c>v &lt; lo</c> and <c>lo &lt;= v &lt;= hi</c> (one bracketing step: the rest is above
+    /// <paramref name="hi"/>).
+    /// </summary>
+    internal static void ScanBracket(ReadOnlySpan<float> v, float lo, float hi, out int below, out double belowSum, out int middle, out double middleSum)
+    {
+        int i = 0;
+        below = 0;
+        middle = 0;
+        belowSum = 0;
+        middleSum = 0;
+        if (Vector256.IsHardwareAccelerated && v.Length >= W)
+        {
+            ref float v0 = ref MemoryMarshal.GetReference(v);
+            var vlo = Vector256.Create(lo);
+            var vhi = Vector256.Create(hi);
+            var countBelow = Vector256<int>.Zero;
+            var countMiddle = Vector256<int>.Zero;
+            var below0 = Vector256<double>.Zero;
+            var below1 = Vector256<double>.Zero;
+            var middle0 = Vector256<double>.Zero;
+            var middle1 = Vector256<double>.Zero;
+            for (; i <= v.Length - W; i += W)
+            {
+                var x = Vector256.LoadUnsafe(ref v0, (nuint)i);
+                var lt = Vector256.LessThan(x, vlo);
+                var mid = Vector256.AndNot(Vector256.LessThanOrEqual(x, vhi), lt);
+                countBelow -= lt.AsInt32();
+                countMiddle -= mid.AsInt32();
+                var xl = x & lt;
+                var xm = x & mid;
+                below0 += Vector256.WidenLower(xl);
+                below1 += Vector256.WidenUpper(xl);
+                middle0 += Vector256.WidenLower(xm);
+                middle1 += Vector256.WidenUpper(xm);
+            }
+            below = Vector256.Sum(countBelow);
+            middle = Vector256.Sum(countMiddle);
+            belowSum = Vector256.Sum(below0 + below1);
+            middleSum = Vector256.Sum(middle0 + middle1);
+        }
+        ScanBracketScalar(v[i..], lo, hi, ref below, ref belowSum, ref middle, ref middleSum);
+    }
+
+    /// <summary>Scalar form of <see cref="ScanBracket"/>, adding to the running results.</summary>
+    internal static void ScanBracketScalar(ReadOnlySpan<float> v, float lo, float hi, ref int below, ref double belowSum, ref int middle, ref double middleSum)
+    {
+        foreach (float x in v)
+        {
+            if (x < lo)
+            {
+                below++;
+                belowSum += x;
+            }
+            else if (x <= hi)
+            {
+                middle++;
+                middleSum += x;
+            }
+        }
+    }
+
+    /// <summary>Scalar form of <see cref="Scan"/>, adding to the running results.</summary>
+    internal static void ScanScalar(ReadOnlySpan<float> v, float pivot, ref int below, ref int equal, ref double belowSum)
+    {
+        foreach (float x in v)
+        {
+            if (x < pivot)
+            {
+                below++;
+                belowSum += x;
+            }
+            else if (x == pivot)
+            {
+                equal++;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes the values the filter keeps, in order, to the front of <paramref name="dst"/> and returns how many, with
+    /// their sum. <paramref name="dst"/> may be <paramref name="src"/> itself (in-place compaction): each 8-lane store
+    /// lands at or before the lanes just loaded. Requires <c>dst.Length &gt;= src.Length</c>.
+    /// </summary>
+    internal static int Compact<TFilter>(ReadOnlySpan<float> src, Span<float> dst, TFilter filter, out double sum)
+        where TFilter : struct, ISelectionFilter
+    {
+        if (dst.Length < src.Length)
+            throw new ArgumentException("destination shorter than source", nameof(dst));
+        int i = 0, count = 0;
+        sum = 0;
+        if (Avx2.IsSupported && src.Length >= W)
+        {
+            ref float s0 = ref MemoryMarshal.GetReference(src);
+            ref float d0 = ref MemoryMarshal.GetReference(dst);
+            ref ulong pack = ref MemoryMarshal.GetArrayDataReference(SelectionTables.PackIndices);
+            var sum0 = Vector256<double>.Zero;
+            var sum1 = Vector256<double>.Zero;
+            for (; i <= src.Length - W; i += W)
+            {
+                var y = filter.Apply(Vector256.LoadUnsafe(ref s0, (nuint)i), out var keep);
+                uint bits = keep.ExtractMostSignificantBits();
+                var perm = Avx2.ConvertToVector256Int32(Vector128.CreateScalarUnsafe(Unsafe.Add(ref pack, bits)).AsByte());
+                Avx2.PermuteVar8x32(y, perm).StoreUnsafe(ref d0, (nuint)count);
+                count += BitOperations.PopCount(bits);
+                var kept = y & keep;
+                sum0 += Vector256.WidenLower(kept);
+                sum1 += Vector256.WidenUpper(kept);
+            }
+            sum = Vector256.Sum(sum0 + sum1);
+        }
+        for (; i < src.Length; i++)
+        {
+            if (filter.Apply(src[i], out float y))
+            {
+                dst[count++] = y;
+                sum += y;
+            }
+        }
+        return count;
+    }
+
+    /// <summary>Scalar form of <see cref="Compact"/>.</summary>
+    internal static int CompactScalar<TFilter>(ReadOnlySpan<float> src, Span<float> dst, TFilter filter, out double sum)
+        where TFilter : struct, ISelectionFilter
+    {
+        int count = 0;
+        sum = 0;
+        foreach (float x in src)
+        {
+            if (filter.Apply(x, out float y))
+            {
+                dst[count++] = y;
+                sum += y;
+            }
+        }
+        return count;
+    }
+
+    /// <summary>
+    /// <c>dst[i] = |r[i]|</c> with NaN read as 0 (the top-k key), and the signed sums of the positive and of the negative
+    /// entries of <paramref name="r"/>.
+    /// </summary>
+    internal static void CopyMagnitudes(ReadOnlySpan<float> r, Span<float> dst, out double positiveSum, out double negativeSum)
+    {
+        int i = 0;
+        positiveSum = 0;
+        negativeSum = 0;
+        if (Vector256.IsHardwareAccelerated && r.Length >= W)
+        {
+            ref float r0 = ref MemoryMarshal.GetReference(r);
+            ref float d0 = ref MemoryMarshal.GetReference(dst);
+            var pos0 = Vector256<double>.Zero;
+            var pos1 = Vector256<double>.Zero;
+            var neg0 = Vector256<double>.Zero;
+            var neg1 = Vector256<double>.Zero;
+            for (; i <= r.Length - W; i += W)
+            {
+                var x = Vector256.LoadUnsafe(ref r0, (nuint)i);
+                (Vector256.Abs(x) & Vector256.Equals(x, x)).StoreUnsafe(ref d0, (nuint)i);
+                var xp = x & Vector256.GreaterThan(x, Vector256<float>.Zero);
+                var xn = x & Vector256.LessThan(x, Vector256<float>.Zero);
+                pos0 += Vector256.WidenLower(xp);
+                pos1 += Vector256.WidenUpper(xp);
+                neg0 += Vector256.WidenLower(xn);
+                neg1 += Vector256.WidenUpper(xn);
+            }
+            positiveSum = Vector256.Sum(pos0 + pos1);
+            negativeSum = Vector256.Sum(neg0 + neg1);
+        }
+        CopyMagnitudesScalar(r[i..], dst[i..], ref positiveSum, ref negativeSum);
+    }
+
+    /// <summary>Scalar form of <see cref="CopyMagnitudes"/>, adding to the running sums.</summary>
+    internal static void CopyMagnitudesScalar(ReadOnlySpan<float> r, Span<float> dst, ref double positiveSum, ref double negativeSum)
+    {
+        for (int i = 0; i < r.Length; i++)
+        {
+            float x = r[i];
+            dst[i] = MagnitudeKey(x);
+            if (x > 0f)
+                positiveSum += x;
+            else if (x < 0f)
+                negativeSum += x;
+        }
+    }
+
+    /// <summary>
+    /// Mass-mode marking: <c>keep[i]</c> for <c>r &gt; t+</c>, or <c>r == t+</c> after the first <c>pos.Ties</c> such
+    /// entries; likewise <c>r &lt; -t-</c>, or <c>r == -t-</c> after the first <c>neg.Ties</c>. Zeros and NaN are never
+    /// kept. Returns the kept counts and masses (the totals are left 0 for the caller).
+    /// </summary>
+    internal static SelectionResult MarkMass(ReadOnlySpan<float> r, SelectionCut pos, SelectionCut neg, Span<bool> keep)
+    {
+        var state = default(MarkState);
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated && r.Length >= W)
+        {
+            ref float r0 = ref MemoryMarshal.GetReference(r);
+            ref byte k0 = ref Unsafe.As<bool, byte>(ref MemoryMarshal.GetReference(keep));
+            ref ulong spread = ref MemoryMarshal.GetArrayDataReference(SelectionTables.SpreadBits);
+            var tp = Vector256.Create(pos.Threshold);
+            var tn = Vector256.Create(-neg.Threshold);
+            var countPos = Vector256<int>.Zero;
+            var countNeg = Vector256<int>.Zero;
+            var pos0 = Vector256<double>.Zero;
+            var pos1 = Vector256<double>.Zero;
+            var neg0 = Vector256<double>.Zero;
+            var neg1 = Vector256<double>.Zero;
+            for (; i <= r.Length - W; i += W)
+            {
+                var x = Vector256.LoadUnsafe(ref r0, (nuint)i);
+                if (Vector256.EqualsAny(x, tp) || Vector256.EqualsAny(x, tn))
+                {
+                    // Ties are decided by flat index, so this block goes lane by lane, in order.
+                    MarkMassRange(r, i, i + W, pos, neg, keep, ref state);
+                    continue;
+                }
+                var gt = Vector256.GreaterThan(x, tp);
+                var lt = Vector256.LessThan(x, tn);
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref k0, i), Unsafe.Add(ref spread, (gt | lt).ExtractMostSignificantBits()));
+                countPos -= gt.AsInt32();
+                countNeg -= lt.AsInt32();
+                var xp = x & gt;
+                var xn = x & lt;
+                pos0 += Vector256.WidenLower(xp);
+                pos1 += Vector256.WidenUpper(xp);
+                neg0 += Vector256.WidenLower(xn);
+                neg1 += Vector256.WidenUpper(xn);
+            }
+            state.KeptPositive += Vector256.Sum(countPos);
+            state.KeptNegative += Vector256.Sum(countNeg);
+            state.PositiveSum += Vector256.Sum(pos0 + pos1);
+            state.NegativeSum += Vector256.Sum(neg0 + neg1);
+        }
+        MarkMassRange(r, i, r.Length, pos, neg, keep, ref state);
+        return state.ToResult();
+    }
+
+    /// <summary>Scalar form of <see cref="MarkMass"/>.</summary>
+    internal static SelectionResult MarkMassScalar(ReadOnlySpan<float> r, SelectionCut pos, SelectionCut neg, Span<bool> keep)
+    {
+        var state = default(MarkState);
+        MarkMassRange(r, 0, r.Length, pos, neg, keep, ref state);
+        return state.ToResult();
+    }
+
+    static void MarkMassRange(ReadOnlySpan<float> r, int start, int end, SelectionCut pos, SelectionCut neg, Span<bool> keep, ref MarkState state)
+    {
+        float tp = pos.Threshold, tn = -neg.Threshold;
+        for (int i = start; i < end; i++)
+        {
+            float x = r[i];
+            bool kept = false;
+            if (x > 0f)
+            {
+                kept = x > tp || (x == tp && state.PositiveTies++ >= pos.Ties);
+                if (kept)
+                {
+                    state.KeptPositive++;
+                    state.PositiveSum += x;
+                }
+            }
+            else if (x < 0f)
+            {
+                kept = x < tn || (x == tn && state.NegativeTies++ >= neg.Ties);
+                if (kept)
+                {
+                    state.KeptNegative++;
+                    state.NegativeSum += x;
+                }
+            }
+            keep[i] = kept;
+        }
+    }
+
+    /// <summary>
+    /// Top-k marking on <c>a = |r|</c> (NaN read as 0): <c>keep[i]</c> for <c>a &gt; t</c>, or <c>a == t</c> among the
+    /// first <c>cut.Ties</c> such entries. Returns the kept counts and masses (the totals are left 0 for the caller).
+    /// </summary>
+    internal static SelectionResult MarkTopK(ReadOnlySpan<float> r, SelectionCut cut, Span<bool> keep)
+    {
+        var state = default(MarkState);
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated && r.Length >= W)
+        {
+            ref float r0 = ref MemoryMarshal.GetReference(r);
+            ref byte k0 = ref Unsafe.As<bool, byte>(ref MemoryMarshal.GetReference(keep));
+            ref ulong spread = ref MemoryMarshal.GetArrayDataReference(SelectionTables.SpreadBits);
+            var t = Vector256.Create(cut.Threshold);
+            var countPos = Vector256<int>.Zero;
+            var countNeg = Vector256<int>.Zero;
+            var pos0 = Vector256<double>.Zero;
+            var pos1 = Vector256<double>.Zero;
+            var neg0 = Vector256<double>.Zero;
+            var neg1 = Vector256<double>.Zero;
+            for (; i <= r.Length - W; i += W)
+            {
+                var x = Vector256.LoadUnsafe(ref r0, (nuint)i);
+                var a = Vector256.Abs(x) & Vector256.Equals(x, x);
+                if (Vector256.EqualsAny(a, t))
+                {
+                    MarkTopKRange(r, i, i + W, cut, keep, ref state);
+                    continue;
+                }
+                var gt = Vector256.GreaterThan(a, t);
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref k0, i), Unsafe.Add(ref spread, gt.ExtractMostSignificantBits()));
+                var p = gt & Vector256.GreaterThan(x, Vector256<float>.Zero);
+                var n = gt & Vector256.LessThan(x, Vector256<float>.Zero);
+                countPos -= p.AsInt32();
+                countNeg -= n.AsInt32();
+                var xp = x & p;
+                var xn = x & n;
+                pos0 += Vector256.WidenLower(xp);
+                pos1 += Vector256.WidenUpper(xp);
+                neg0 += Vector256.WidenLower(xn);
+                neg1 += Vector256.WidenUpper(xn);
+            }
+            state.KeptPositive += Vector256.Sum(countPos);
+            state.KeptNegative += Vector256.Sum(countNeg);
+            state.PositiveSum += Vector256.Sum(pos0 + pos1);
+            state.NegativeSum += Vector256.Sum(neg0 + neg1);
+        }
+        MarkTopKRange(r, i, r.Length, cut, keep, ref state);
+        return state.ToResult();
+    }
+
+    /// <summary>Scalar form of <see cref="MarkTopK"/>.</summary>
+    internal static SelectionResult MarkTopKScalar(ReadOnlySpan<float> r, SelectionCut cut, Span<bool> keep)
+    {
+        var state = default(MarkState);
+        MarkTopKRange(r, 0, r.Length, cut, keep, ref state);
+        return state.ToResult();
+    }
+
+    static void MarkTopKRange(ReadOnlySpan<float> r, int start, int end, SelectionCut cut, Span<bool> keep, ref MarkState state)
+    {
+        float t = cut.Threshold;
+        for (int i = start; i < end; i++)
+        {
+            float x = r[i];
+            float a = MagnitudeKey(x);
+            bool kept = a > t || (a == t && state.MagnitudeTies++ < cut.Ties);
+            if (kept && x > 0f)
+            {
+                state.KeptPositive++;
+                state.PositiveSum += x;
+            }
+            else if (kept && x < 0f)
+            {
+                state.KeptNegative++;
+                state.NegativeSum += x;
+            }
+            keep[i] = kept;
+        }
+    }
+
+    /// <summary>The top-k sort key: <c>|x|</c>, with NaN read as 0 so that it ranks with the zeros.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static float MagnitudeKey(float x) => float.IsNaN(x) ? 0f : MathF.Abs(x);
+
+    /// <summary>Running tallies of a marking pass (ties seen so far decide which tied entries are kept).</summary>
+    struct MarkState
+    {
+        public int PositiveTies, NegativeTies, MagnitudeTies, KeptPositive, KeptNegative;
+        public double PositiveSum, NegativeSum;
+
+        public readonly SelectionResult ToResult() => new(KeptPositive, KeptNegative, 0, PositiveSum, 0, NegativeSum);
+    }
+}

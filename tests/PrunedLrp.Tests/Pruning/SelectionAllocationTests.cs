@@ -1,0 +1,32 @@
+using Xunit;
+using PrunedLrp.Pruning;
+using static PrunedLrp.Tests.Pruning.SelectionTestData;
+
+namespace PrunedLrp.Tests.Pruning;
+
+public class SelectionAllocationTests
+{
+    [Fact]
+    public void Selections_AllocateNothing_WhenWarm()
+    {
+        // Large enough to take several partition rounds and the sorting finish; the ties exercise the lane-by-lane marking.
+        var normal = Make(Kind.Normal, 100_003, seed: 1);
+        var ties = Make(Kind.Ties, 100_003, seed: 2);
+        var keep = new bool[normal.Length];
+        var scratch = new float[RelevanceSelection.ScratchLength(normal.Length)];
+        void RunAll()
+        {
+            RelevanceSelection.SelectByMass(normal, 0.9, 0.5, keep, scratch);
+            RelevanceSelection.SelectByMass(ties, 0.5, 0.9999, keep, scratch);
+            RelevanceSelection.SelectTopK(normal, 1234, keep, scratch);
+            RelevanceSelection.SelectTopK(ties, 50_000, keep, scratch);
+            RelevanceSelection.SelectByMassCore(normal, 0.9, 0.5, keep, scratch, maxRounds: 2);
+            RelevanceSelection.SelectTopKCore(normal, 77, keep, scratch, maxRounds: 2);
+        }
+        RunAll();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        RunAll();
+        long after = GC.GetAllocatedBytesForCurrentThread();
+        Assert.Equal(0, after - before);
+    }
+}
