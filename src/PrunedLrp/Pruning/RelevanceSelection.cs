@@ -59,7 +59,7 @@ public static class RelevanceSelection
         var pos = SelectionSearch.MassCut(work[..positives], positiveMass, pPos, maxRounds);
         int negatives = SelectionKernels.Compact(r, work, new SelectionFilters.NegatedNegative(), out double negativeMagnitude);
         var neg = SelectionSearch.MassCut(work[..negatives], negativeMagnitude, pNeg, maxRounds);
-        var kept = SelectionKernels.MarkMass(r, pos, neg, keep);
+        var kept = SelectionMarking.MarkMass(r, pos, neg, keep);
         return kept with { PositiveMass = positiveMass, NegativeMass = -negativeMagnitude };
     }
 
@@ -85,7 +85,7 @@ public static class RelevanceSelection
         var cut = k == 0 ? SelectionCut.KeepNone
             : k == r.Length ? SelectionCut.KeepAll
             : SelectionSearch.RankCut(work, r.Length - k, maxRounds);
-        var kept = SelectionKernels.MarkTopK(r, cut, keep);
+        var kept = SelectionMarking.MarkTopK(r, cut, keep);
         return kept with { PositiveMass = positiveMass, NegativeMass = negativeMass };
     }
 

@@ -112,8 +112,8 @@ public class SelectionKernelTests
             var neg = new SelectionCut(n == 0 ? 1f : Math.Max(0.25f, MathF.Abs(r[rng.Next(n)])), rng.Next(4));
             var keep = new bool[n];
             var expectedKeep = new bool[n];
-            var result = SelectionKernels.MarkMass(r, pos, neg, keep);
-            var expected = SelectionKernels.MarkMassScalar(r, pos, neg, expectedKeep);
+            var result = SelectionMarking.MarkMass(r, pos, neg, keep);
+            var expected = SelectionMarking.MarkMassScalar(r, pos, neg, expectedKeep);
             Assert.Equal(expectedKeep, keep);
             Assert.Equal(expected.KeptPositive, result.KeptPositive);
             Assert.Equal(expected.KeptNegative, result.KeptNegative);
@@ -132,8 +132,8 @@ public class SelectionKernelTests
             var cut = new SelectionCut(n == 0 ? 1f : MathF.Abs(r[rng.Next(n)]), rng.Next(5));
             var keep = new bool[n];
             var expectedKeep = new bool[n];
-            var result = SelectionKernels.MarkTopK(r, cut, keep);
-            var expected = SelectionKernels.MarkTopKScalar(r, cut, expectedKeep);
+            var result = SelectionMarking.MarkTopK(r, cut, keep);
+            var expected = SelectionMarking.MarkTopKScalar(r, cut, expectedKeep);
             Assert.Equal(expectedKeep, keep);
             Assert.Equal(expected.KeptPositive, result.KeptPositive);
             Assert.Equal(expected.KeptNegative, result.KeptNegative);

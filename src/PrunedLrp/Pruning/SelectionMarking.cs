@@ -1,0 +1,195 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace PrunedLrp.Pruning;
+
+/// <summary>
+/// The final pass of <see cref="RelevanceSelection"/>: marks <c>keep</c> from a <see cref="SelectionCut"/> and tallies
+/// what is kept. Blocks of 8 without an entry equal to a threshold are decided with Vector256 compares and written as
+/// 8 bools at once; a block with such a tie goes lane by lane, because ties are decided by flat index (how many equal
+/// entries came before). The scalar forms are the fallback and the tests' twins.
+/// </summary>
+internal static class SelectionMarking
+{
+    const int W = 8; // Vector256<float>.Count
+
+    /// <summary>
+    /// Mass-mode marking: <c>keep[i]</c> for <c>r &gt; t+</c>, or <c>r == t+</c> after the first <c>pos.Ties</c> such
+    /// entries; likewise <c>r &lt; -t-</c>, or <c>r == -t-</c> after the first <c>neg.Ties</c>. Zeros and NaN are never
+    /// kept. Returns the kept counts and masses (the totals are left 0 for the caller).
+    /// </summary>
+    internal static SelectionResult MarkMass(ReadOnlySpan<float> r, SelectionCut pos, SelectionCut neg, Span<bool> keep)
+    {
+        var state = default(MarkState);
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated && r.Length >= W)
+        {
+            ref float r0 = ref MemoryMarshal.GetReference(r);
+            ref byte k0 = ref Unsafe.As<bool, byte>(ref MemoryMarshal.GetReference(keep));
+            ref ulong spread = ref MemoryMarshal.GetArrayDataReference(SelectionTables.SpreadBits);
+            var tp = Vector256.Create(pos.Threshold);
+            var tn = Vector256.Create(-neg.Threshold);
+            var countPos = Vector256<int>.Zero;
+            var countNeg = Vector256<int>.Zero;
+            var pos0 = Vector256<double>.Zero;
+            var pos1 = Vector256<double>.Zero;
+            var neg0 = Vector256<double>.Zero;
+            var neg1 = Vector256<double>.Zero;
+            for (; i <= r.Length - W; i += W)
+            {
+                var x = Vector256.LoadUnsafe(ref r0, (nuint)i);
+                if (Vector256.EqualsAny(x, tp) || Vector256.EqualsAny(x, tn))
+                {
+                    // Ties are decided by flat index, so this block goes lane by lane, in order.
+                    MarkMassRange(r, i, i + W, pos, neg, keep, ref state);
+                    continue;
+                }
+                var gt = Vector256.GreaterThan(x, tp);
+                var lt = Vector256.LessThan(x, tn);
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref k0, i), Unsafe.Add(ref spread, (gt | lt).ExtractMostSignificantBits()));
+                countPos -= gt.AsInt32();
+                countNeg -= lt.AsInt32();
+                var xp = x & gt;
+                var xn = x & lt;
+                pos0 += Vector256.WidenLower(xp);
+                pos1 += Vector256.WidenUpper(xp);
+                neg0 += Vector256.WidenLower(xn);
+                neg1 += Vector256.WidenUpper(xn);
+            }
+            state.KeptPositive += Vector256.Sum(countPos);
+            state.KeptNegative += Vector256.Sum(countNeg);
+            state.PositiveSum += Vector256.Sum(pos0 + pos1);
+            state.NegativeSum += Vector256.Sum(neg0 + neg1);
+        }
+        MarkMassRange(r, i, r.Length, pos, neg, keep, ref state);
+        return state.ToResult();
+    }
+
+    /// <summary>Scalar form of <see cref="MarkMass"/>.</summary>
+    internal static SelectionResult MarkMassScalar(ReadOnlySpan<float> r, SelectionCut pos, SelectionCut neg, Span<bool> keep)
+    {
+        var state = default(MarkState);
+        MarkMassRange(r, 0, r.Length, pos, neg, keep, ref state);
+        return state.ToResult();
+    }
+
+    static void MarkMassRange(ReadOnlySpan<float> r, int start, int end, SelectionCut pos, SelectionCut neg, Span<bool> keep, ref MarkState state)
+    {
+        float tp = pos.Threshold, tn = -neg.Threshold;
+        for (int i = start; i < end; i++)
+        {
+            float x = r[i];
+            bool kept = false;
+            if (x > 0f)
+            {
+                kept = x > tp || (x == tp && state.PositiveTies++ >= pos.Ties);
+                if (kept)
+                {
+                    state.KeptPositive++;
+                    state.PositiveSum += x;
+                }
+            }
+            else if (x < 0f)
+            {
+                kept = x < tn || (x == tn && state.NegativeTies++ >= neg.Ties);
+                if (kept)
+                {
+                    state.KeptNegative++;
+                    state.NegativeSum += x;
+                }
+            }
+            keep[i] = kept;
+        }
+    }
+
+    /// <summary>
+    /// Top-k marking on <c>a = |r|</c> (NaN read as 0): <c>keep[i]</c> for <c>a &gt; t</c>, or <c>a == t</c> among the
+    /// first <c>cut.Ties</c> such entries. Returns the kept counts and masses (the totals are left 0 for the caller).
+    /// </summary>
+    internal static SelectionResult MarkTopK(ReadOnlySpan<float> r, SelectionCut cut, Span<bool> keep)
+    {
+        var state = default(MarkState);
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated && r.Length >= W)
+        {
+            ref float r0 = ref MemoryMarshal.GetReference(r);
+            ref byte k0 = ref Unsafe.As<bool, byte>(ref MemoryMarshal.GetReference(keep));
+            ref ulong spread = ref MemoryMarshal.GetArrayDataReference(SelectionTables.SpreadBits);
+            var t = Vector256.Create(cut.Threshold);
+            var countPos = Vector256<int>.Zero;
+            var countNeg = Vector256<int>.Zero;
+            var pos0 = Vector256<double>.Zero;
+            var pos1 = Vector256<double>.Zero;
+            var neg0 = Vector256<double>.Zero;
+            var neg1 = Vector256<double>.Zero;
+            for (; i <= r.Length - W; i += W)
+            {
+                var x = Vector256.LoadUnsafe(ref r0, (nuint)i);
+                var a = Vector256.Abs(x) & Vector256.Equals(x, x);
+                if (Vector256.EqualsAny(a, t))
+                {
+                    MarkTopKRange(r, i, i + W, cut, keep, ref state);
+                    continue;
+                }
+                var gt = Vector256.GreaterThan(a, t);
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref k0, i), Unsafe.Add(ref spread, gt.ExtractMostSignificantBits()));
+                var p = gt & Vector256.GreaterThan(x, Vector256<float>.Zero);
+                var n = gt & Vector256.LessThan(x, Vector256<float>.Zero);
+                countPos -= p.AsInt32();
+                countNeg -= n.AsInt32();
+                var xp = x & p;
+                var xn = x & n;
+                pos0 += Vector256.WidenLower(xp);
+                pos1 += Vector256.WidenUpper(xp);
+                neg0 += Vector256.WidenLower(xn);
+                neg1 += Vector256.WidenUpper(xn);
+            }
+            state.KeptPositive += Vector256.Sum(countPos);
+            state.KeptNegative += Vector256.Sum(countNeg);
+            state.PositiveSum += Vector256.Sum(pos0 + pos1);
+            state.NegativeSum += Vector256.Sum(neg0 + neg1);
+        }
+        MarkTopKRange(r, i, r.Length, cut, keep, ref state);
+        return state.ToResult();
+    }
+
+    /// <summary>Scalar form of <see cref="MarkTopK"/>.</summary>
+    internal static SelectionResult MarkTopKScalar(ReadOnlySpan<float> r, SelectionCut cut, Span<bool> keep)
+    {
+        var state = default(MarkState);
+        MarkTopKRange(r, 0, r.Length, cut, keep, ref state);
+        return state.ToResult();
+    }
+
+    static void MarkTopKRange(ReadOnlySpan<float> r, int start, int end, SelectionCut cut, Span<bool> keep, ref MarkState state)
+    {
+        float t = cut.Threshold;
+        for (int i = start; i < end; i++)
+        {
+            float x = r[i];
+            float a = SelectionKernels.MagnitudeKey(x);
+            bool kept = a > t || (a == t && state.MagnitudeTies++ < cut.Ties);
+            if (kept && x > 0f)
+            {
+                state.KeptPositive++;
+                state.PositiveSum += x;
+            }
+            else if (kept && x < 0f)
+            {
+                state.KeptNegative++;
+                state.NegativeSum += x;
+            }
+            keep[i] = kept;
+        }
+    }
+
+    /// <summary>Running tallies of a marking pass (ties seen so far decide which tied entries are kept).</summary>
+    struct MarkState
+    {
+        public int PositiveTies, NegativeTies, MagnitudeTies, KeptPositive, KeptNegative;
+        public double PositiveSum, NegativeSum;
+
+        public readonly SelectionResult ToResult() => new(KeptPositive, KeptNegative, 0, PositiveSum, 0, NegativeSum);
+    }
+}
