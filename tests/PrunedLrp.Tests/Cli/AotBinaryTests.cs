@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using PrunedLrp.IO;
+using PrunedLrp.Tests.Support;
+using Xunit;
+
+namespace PrunedLrp.Tests.Cli;
+
+/// <summary>The published Native-AOT plrp: AVX2/FMA on, the demo runs, relevance matches Zennit, startup is fast.</summary>
+public class AotBinaryTests
+{
+    static (int Code, string Out, string Err, double Ms) Run(params string[] args)
+    {
+        var info = new ProcessStartInfo(AotFactAttribute.AotBinary!) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string a in args)
+            info.ArgumentList.Add(a);
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(info)!;
+        string output = process.StandardOutput.ReadToEnd();
+        string error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output, error, clock.Elapsed.TotalMilliseconds);
+    }
+
+    [AotFact]
+    public void Aot_KeepsAvx2AndFma()
+    {
+        string model = ReadmeTests.FindRepoFile(Path.Combine("data", "models", "fashion", "model.plrp"));
+        var (code, output, err, _) = Run("bench", "--model", model, "--runs", "3", "--warmup", "1");
+        Assert.True(code == 0, err);
+        Assert.Contains("AVX2 True, FMA True, AOT True", output, StringComparison.Ordinal);
+    }
+
+    [AotFact]
+    public void Aot_DemoRuns()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "plrp-tests", "aot-demo-" + Guid.NewGuid().ToString("N"));
+        var (code, _, err, _) = Run("demo", "--out", dir);
+        Assert.True(code == 0, err);
+        Assert.True(File.Exists(Path.Combine(dir, "summary.md")));
+        Assert.Equal(8, Directory.GetFiles(dir, "*.png").Length);
+    }
+
+    [AotFact]
+    public void Aot_ExplainMatchesZennit()
+    {
+        string dir = Path.Combine(FixtureCases.Root("zennit"), "resnet_bottleneck");
+        string model = CommandLine.ConvertedModel(Path.Combine(dir, "model.onnx"));
+        string output = CommandLine.TempFile(".npy");
+        var (code, _, err, _) = Run("explain", "--model", model, "--input", Path.Combine(dir, "input.npy"), "--out", output,
+            "--composite", "epsilon-gamma-box", "--low", "-1", "--high", "1");
+        Assert.True(code == 0, err);
+        var got = NpyFile.Read(output);
+        var want = NpyFile.Read(Path.Combine(dir, "epsilon-gamma-box.npy"));
+        double error = Compare.RelativeMaxError(got.Data, Array.ConvertAll(want.Data, v => (double)v));
+        Assert.True(error <= 1e-3, $"relative max error {error:E2}");
+    }
+
+    [AotFact]
+    public void Aot_PredictStartsFast()
+    {
+        string dir = Path.Combine(FixtureCases.Root("zennit"), "mlp_bn");
+        string model = CommandLine.ConvertedModel(Path.Combine(dir, "model.onnx"));
+        var times = new List<double>();
+        for (int i = 0; i < 5; i++)
+        {
+            var (code, _, err, ms) = Run("predict", "--model", model, "--input", Path.Combine(dir, "input.npy"), "--out", CommandLine.TempFile(".npy"));
+            Assert.True(code == 0, err);
+            times.Add(ms);
+        }
+        times.Sort();
+        // Target 50 ms; the bound leaves room for a loaded CI machine, the median is printed for the record.
+        Assert.True(times[2] < 200, $"median startup {times[2]:F1} ms");
+        Console.WriteLine($"AOT predict startup median {times[2]:F1} ms");
+    }
+}
