@@ -16,9 +16,12 @@ internal static class Crc32
     static readonly uint[][] Tables = BuildTables();
 
     /// <summary>CRC-32 of <paramref name="data"/>.</summary>
-    public static uint Compute(ReadOnlySpan<byte> data)
+    public static uint Compute(ReadOnlySpan<byte> data) => ~Update(0xFFFFFFFFu, data);
+
+    /// <summary>Feeds <paramref name="data"/> into a running register (start with 0xFFFFFFFF, finish with ~), so PNG
+    /// can checksum a chunk's type and data without concatenating them.</summary>
+    public static uint Update(uint crc, ReadOnlySpan<byte> data)
     {
-        uint crc = 0xFFFFFFFFu;
         uint[] t0 = Tables[0], t1 = Tables[1], t2 = Tables[2], t3 = Tables[3];
         uint[] t4 = Tables[4], t5 = Tables[5], t6 = Tables[6], t7 = Tables[7];
         while (data.Length >= 8)
@@ -31,7 +34,7 @@ internal static class Crc32
         }
         foreach (byte b in data)
             crc = t0[(crc ^ b) & 0xFF] ^ (crc >> 8);
-        return ~crc;
+        return crc;
     }
 
     static uint[][] BuildTables()
