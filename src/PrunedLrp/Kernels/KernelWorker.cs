@@ -17,7 +17,8 @@ internal static unsafe class KernelWorker
 
     static readonly ManualResetEventSlim s_start = new(false, SpinCount);
     static readonly ManualResetEventSlim s_done = new(false, SpinCount);
-    static readonly bool s_enabled = Environment.ProcessorCount > 1;
+    // PRUNEDLRP_KERNEL_THREADS=1 keeps every kernel on the calling thread (profiling, or hosts that parallelize themselves).
+    static readonly bool s_enabled = Environment.ProcessorCount > 1 && Environment.GetEnvironmentVariable("PRUNEDLRP_KERNEL_THREADS") != "1";
     static int s_busy;
     static delegate*<void*, int, int, void> s_body;
     static void* s_context;
