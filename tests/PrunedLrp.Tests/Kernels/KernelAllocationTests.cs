@@ -29,6 +29,23 @@ public class KernelAllocationTests
     }
 
     [Fact]
+    public void DepthwiseConv_WarmCalls_AllocateNothing()
+    {
+        var rng = new Random(5);
+        var s = ConvOperatorTests.Shape(64, 64, 64, 40, 40, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1);
+        var op = new ConvOperator(s, KernelAssert.Random(rng, s.WeightSize));
+        Assert.Equal(0, op.ScratchLength(1)); // the direct path needs no column matrix
+        var x = KernelAssert.Random(rng, s.InSize);
+        var y = new float[s.OutSize];
+        var dx = new float[s.InSize];
+        AssertNoAllocation(() =>
+        {
+            op.Forward(x, [], y, 1, []);
+            op.BackwardData(y, dx, 1, []);
+        });
+    }
+
+    [Fact]
     public void DenseForwardAndBackward_WarmCalls_AllocateNothing()
     {
         var rng = new Random(4);
