@@ -61,7 +61,7 @@ public sealed unsafe class ConvOperator
         if (_direct != null)
         {
             for (int b = 0; b < batch; b++)
-                RunDirect(&DirectForwardPart, s, x.Slice(b * s.InSize, s.InSize), bias, y.Slice(b * s.OutSize, s.OutSize), s.OutChannels);
+                RunDirect(&DirectForwardChunk, s, x.Slice(b * s.InSize, s.InSize), bias, y.Slice(b * s.OutSize, s.OutSize), s.OutChannels);
             return;
         }
         int groups = s.Groups, cinG = s.InChannels / groups, coutG = s.OutChannels / groups;
@@ -91,7 +91,7 @@ public sealed unsafe class ConvOperator
         if (_direct != null)
         {
             for (int b = 0; b < batch; b++)
-                RunDirect(&DirectBackwardPart, s, dy.Slice(b * s.OutSize, s.OutSize), [], dx.Slice(b * s.InSize, s.InSize), s.InChannels);
+                RunDirect(&DirectBackwardChunk, s, dy.Slice(b * s.OutSize, s.OutSize), [], dx.Slice(b * s.InSize, s.InSize), s.InChannels);
             return;
         }
         int groups = s.Groups, cinG = s.InChannels / groups, coutG = s.OutChannels / groups;
@@ -119,10 +119,11 @@ public sealed unsafe class ConvOperator
     {
         public ConvShape Shape;
         public float* Image, Column;
-        public int ImageLength, ColumnLength, Channels;
+        public int ImageLength, ColumnLength, Channels, Parts;
     }
 
     const int ParallelColumnFloats = 1 << 16;
+    const int Chunks = 8; // channel ranges the two kernel threads claim dynamically
 
     static void Unfold(in ConvShape s, ReadOnlySpan<float> image, Span<float> col, int channels)
     {
@@ -130,7 +131,9 @@ public sealed unsafe class ConvOperator
         fixed (float* pc = col)
         {
             var job = new ColumnJob { Shape = s, Image = pi, Column = pc, ImageLength = image.Length, ColumnLength = col.Length, Channels = channels };
-            KernelWorker.Run(&UnfoldPart, &job, channels > 1 && col.Length >= ParallelColumnFloats);
+            job.Parts = Math.Min(channels, Chunks);
+            if (col.Length < ParallelColumnFloats || !KernelWorker.TryRun(&UnfoldChunk, &job, job.Parts))
+                Im2Col.Unfold(s, image, col, 0, channels);
         }
     }
 
@@ -140,20 +143,24 @@ public sealed unsafe class ConvOperator
         fixed (float* pc = col)
         {
             var job = new ColumnJob { Shape = s, Image = pi, Column = pc, ImageLength = image.Length, ColumnLength = col.Length, Channels = channels };
-            KernelWorker.Run(&FoldPart, &job, channels > 1 && col.Length >= ParallelColumnFloats);
+            job.Parts = Math.Min(channels, Chunks);
+            if (col.Length < ParallelColumnFloats || !KernelWorker.TryRun(&FoldChunk, &job, job.Parts))
+                Im2Col.Fold(s, col, image, 0, channels);
         }
     }
 
-    static void UnfoldPart(void* context, int part, int parts)
+    static void UnfoldChunk(void* context, int chunk)
     {
         ref var j = ref *(ColumnJob*)context;
+        int part = chunk, parts = j.Parts;
         Im2Col.Unfold(j.Shape, new ReadOnlySpan<float>(j.Image, j.ImageLength), new Span<float>(j.Column, j.ColumnLength),
             j.Channels * part / parts, j.Channels * (part + 1) / parts);
     }
 
-    static void FoldPart(void* context, int part, int parts)
+    static void FoldChunk(void* context, int chunk)
     {
         ref var j = ref *(ColumnJob*)context;
+        int part = chunk, parts = j.Parts;
         Im2Col.Fold(j.Shape, new ReadOnlySpan<float>(j.Column, j.ColumnLength), new Span<float>(j.Image, j.ImageLength),
             j.Channels * part / parts, j.Channels * (part + 1) / parts);
     }
@@ -163,10 +170,10 @@ public sealed unsafe class ConvOperator
     {
         public ConvShape Shape;
         public float* Weight, Source, Bias, Destination;
-        public int WeightLength, SourceLength, BiasLength, DestinationLength, Channels;
+        public int WeightLength, SourceLength, BiasLength, DestinationLength, Channels, Parts;
     }
 
-    void RunDirect(delegate*<void*, int, int, void> part, in ConvShape s, ReadOnlySpan<float> source, ReadOnlySpan<float> bias, Span<float> destination, int channels)
+    void RunDirect(delegate*<void*, int, void> chunk, in ConvShape s, ReadOnlySpan<float> source, ReadOnlySpan<float> bias, Span<float> destination, int channels)
     {
         fixed (float* pw = _direct)
         fixed (float* ps = source)
@@ -179,21 +186,28 @@ public sealed unsafe class ConvOperator
                 SourceLength = source.Length, BiasLength = bias.Length, DestinationLength = destination.Length, Channels = channels,
             };
             long work = (long)s.OutSize * s.KernelHeight * s.KernelWidth;
-            KernelWorker.Run(part, &job, channels > 1 && work >= ParallelColumnFloats);
+            job.Parts = Math.Min(channels, Chunks);
+            if (work < ParallelColumnFloats || !KernelWorker.TryRun(chunk, &job, job.Parts))
+            {
+                job.Parts = 1; // one chunk covering all channels
+                chunk(&job, 0);
+            }
         }
     }
 
-    static void DirectForwardPart(void* context, int part, int parts)
+    static void DirectForwardChunk(void* context, int chunk)
     {
         ref var j = ref *(DirectJob*)context;
+        int parts = j.Parts, part = chunk;
         DepthwiseConv.Forward(j.Shape, new ReadOnlySpan<float>(j.Weight, j.WeightLength), new ReadOnlySpan<float>(j.Source, j.SourceLength),
             new ReadOnlySpan<float>(j.Bias, j.BiasLength), new Span<float>(j.Destination, j.DestinationLength),
             j.Channels * part / parts, j.Channels * (part + 1) / parts);
     }
 
-    static void DirectBackwardPart(void* context, int part, int parts)
+    static void DirectBackwardChunk(void* context, int chunk)
     {
         ref var j = ref *(DirectJob*)context;
+        int parts = j.Parts, part = chunk;
         DepthwiseConv.Backward(j.Shape, new ReadOnlySpan<float>(j.Weight, j.WeightLength), new ReadOnlySpan<float>(j.Source, j.SourceLength),
             new Span<float>(j.Destination, j.DestinationLength), j.Channels * part / parts, j.Channels * (part + 1) / parts);
     }

@@ -79,14 +79,29 @@ public class KernelAllocationTests
     // while idle), so ask the kernel worker thread itself for its allocation counter.
     static unsafe long WorkerThreadAllocatedBytes()
     {
-        long bytes = -1;
-        KernelWorker.Run(&Probe, &bytes, parallel: true);
-        if (bytes < 0) throw new InvalidOperationException("the kernel worker was busy"); // no Assert here: it allocates
-        return bytes;
+        // Each of the two chunks waits for the other, so they necessarily run on the two threads.
+        // The worker stays busy for a moment after a job the caller withdrew (it frees itself when it wakes), so retry.
+        var probe = new ProbeState { Bytes = -1, CallerThread = Environment.CurrentManagedThreadId };
+        for (int attempt = 0; attempt < 5000; attempt++)
+        {
+            if (KernelWorker.TryRun(&Probe, &probe, 2)) return probe.Bytes;
+            Thread.Sleep(1);
+        }
+        throw new InvalidOperationException("the kernel worker stayed busy"); // no Assert here: it allocates
     }
 
-    static unsafe void Probe(void* context, int part, int parts)
+    struct ProbeState
     {
-        if (part == 1) *(long*)context = GC.GetAllocatedBytesForCurrentThread();
+        public long Bytes;
+        public int CallerThread, Arrived;
+    }
+
+    static unsafe void Probe(void* context, int chunk)
+    {
+        var p = (ProbeState*)context;
+        if (Environment.CurrentManagedThreadId != p->CallerThread) p->Bytes = GC.GetAllocatedBytesForCurrentThread();
+        Interlocked.Increment(ref p->Arrived);
+        var spin = new SpinWait();
+        while (Volatile.Read(ref p->Arrived) < 2) spin.SpinOnce();
     }
 }
