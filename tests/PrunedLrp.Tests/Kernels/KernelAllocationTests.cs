@@ -3,10 +3,6 @@ using Xunit;
 
 namespace PrunedLrp.Tests.Kernels;
 
-/// <summary>Runs alone, so no other test occupies the kernel worker thread.</summary>
-[CollectionDefinition(nameof(KernelAllocationTests), DisableParallelization = true)]
-public sealed class KernelAllocationTestsDefinition;
-
 [Collection(nameof(KernelAllocationTests))]
 public class KernelAllocationTests
 {
