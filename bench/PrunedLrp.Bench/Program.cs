@@ -2,11 +2,16 @@ using System.Globalization;
 using BenchmarkDotNet.Running;
 using PrunedLrp.Bench;
 
-// `quick [repeats] [filter]` / `quick-conv [repeats]` print Stopwatch GFLOP/s tables; anything else goes to BenchmarkDotNet.
+// `quick [repeats] [filter]`, `quick-conv [repeats]`, `quick-dense [repeats]` print Stopwatch GFLOP/s tables; anything else goes to BenchmarkDotNet.
 int Repeats(int index) => args.Length > index ? int.Parse(args[index], CultureInfo.InvariantCulture) : 7;
 if (args.Length > 0 && args[0] == "quick")
 {
     QuickGemm.Run(Repeats(1), args.Length > 2 ? args[2] : null);
+    return;
+}
+if (args.Length > 0 && args[0] == "quick-dense")
+{
+    QuickDense.Run(Repeats(1));
     return;
 }
 if (args.Length > 0 && args[0] == "quick-conv")
