@@ -1,10 +1,22 @@
+using System.Globalization;
 using BenchmarkDotNet.Running;
 using PrunedLrp.Bench;
 
-// `quick [repeats] [filter]` prints a Stopwatch GFLOP/s table; anything else goes to BenchmarkDotNet.
+// `quick [repeats] [filter]`, `quick-conv [repeats]`, `quick-dense [repeats]` print Stopwatch GFLOP/s tables; anything else goes to BenchmarkDotNet.
+int Repeats(int index) => args.Length > index ? int.Parse(args[index], CultureInfo.InvariantCulture) : 7;
 if (args.Length > 0 && args[0] == "quick")
 {
-    QuickGemm.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 7, args.Length > 2 ? args[2] : null);
+    QuickGemm.Run(Repeats(1), args.Length > 2 ? args[2] : null);
+    return;
+}
+if (args.Length > 0 && args[0] == "quick-dense")
+{
+    QuickDense.Run(Repeats(1));
+    return;
+}
+if (args.Length > 0 && args[0] == "quick-conv")
+{
+    QuickConv.Run(Repeats(1));
     return;
 }
 BenchmarkSwitcher.FromAssembly(typeof(GemmBenchmarks).Assembly).Run(args);

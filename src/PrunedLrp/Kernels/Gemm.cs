@@ -11,7 +11,7 @@ namespace PrunedLrp.Kernels;
 /// <remarks>
 /// Summation order differs from a plain loop (blocked by 256 along k), so results agree with it to rounding, not bit
 /// for bit. NaN and infinity propagate as in IEEE arithmetic, except that entries of A or B multiplied only by the
-/// zero padding of an edge tile never reach C.
+/// zero padding of an edge tile never reach C. C must not overlap A or B.
 /// </remarks>
 public static unsafe class Gemm
 {

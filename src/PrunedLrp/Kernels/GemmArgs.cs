@@ -23,4 +23,5 @@ internal unsafe struct GemmArgs
     public delegate*<int, float*, float*, float*, int, int, int, bool, void> Kernel;
     public bool UseRowKernel;
     public bool SplitN;
+    public int Chunks;
 }

@@ -78,7 +78,7 @@ internal static class Im2Col
     }
 
     // The output columns q in [q0, q1) whose input column q*stride + off lies in [0, width).
-    static void ValidRange(int off, int stride, int width, int outWidth, out int q0, out int q1)
+    internal static void ValidRange(int off, int stride, int width, int outWidth, out int q0, out int q1)
     {
         q0 = off >= 0 ? 0 : (-off + stride - 1) / stride;
         q1 = width - off <= 0 ? 0 : (width - off + stride - 1) / stride;

@@ -1,25 +1,33 @@
 namespace PrunedLrp.Kernels;
 
 /// <summary>
-/// Runs a kernel on two threads without per-call allocations: the calling thread does part 0 and one persistent
-/// background thread does part 1. <see cref="Parallel.For(int, int, Action{int})"/> would allocate a closure and task
-/// state per call; here the work is a function pointer plus a pointer to a context struct on the caller's stack (the
-/// caller waits for the worker before returning, so the struct outlives its use).
+/// Runs the chunks of a kernel on two threads without per-call allocations: the calling thread and one persistent
+/// background thread claim chunk indices from a shared counter until none are left. <see cref="Parallel.For(int, int, Action{int})"/>
+/// would allocate a closure and task state per call; here the work is a function pointer plus a pointer to a context
+/// struct on the caller's stack.
 /// </summary>
 /// <remarks>
-/// One worker serves the whole process. A caller that finds it busy (another thread's kernel, or a kernel started from
-/// the worker itself) runs both parts itself, so concurrent callers stay correct and never wait on each other.
+/// Dynamic claiming keeps both cores busy when one of them is slowed by other processes. If the worker has not woken
+/// up by the time the caller has run every chunk, the caller withdraws the job and returns at once (the worker then
+/// finds nothing to do), so a descheduled worker never delays a call. One worker serves the process; a caller that
+/// finds it busy (another thread's kernel, or a kernel started from the worker itself) runs all chunks itself.
 /// </remarks>
 internal static unsafe class KernelWorker
 {
     // Spin a little before blocking: back-to-back layer kernels then hand over without a kernel-mode wake-up.
     const int SpinCount = 200;
+    const int Idle = 0, Posted = 1, Running = 2, Withdrawn = 3;
 
     static readonly ManualResetEventSlim s_start = new(false, SpinCount);
     static readonly ManualResetEventSlim s_done = new(false, SpinCount);
-    static readonly bool s_enabled = Environment.ProcessorCount > 1;
-    static int s_busy;
-    static delegate*<void*, int, int, void> s_body;
+
+    // PRUNEDLRP_KERNEL_THREADS=1 keeps every kernel on the calling thread (profiling, or hosts that parallelize themselves).
+    static readonly bool s_enabled = Environment.ProcessorCount > 1 && Environment.GetEnvironmentVariable("PRUNEDLRP_KERNEL_THREADS") != "1";
+    static int s_busy;   // 1 from posting a job until the worker is free again
+    static int s_state;  // Idle / Posted / Running / Withdrawn
+    static int s_next;   // next unclaimed chunk
+    static int s_chunks;
+    static delegate*<void*, int, void> s_body;
     static void* s_context;
 
     static KernelWorker()
@@ -30,31 +38,43 @@ internal static unsafe class KernelWorker
     }
 
     /// <summary>
-    /// Calls <c>body(context, part, parts)</c> for every part: parts = 2 on two threads when <paramref name="parallel"/>
-    /// and the worker is free, else parts = 1 on the calling thread. Returns when all parts are done.
+    /// Calls <c>body(context, chunk)</c> once for every chunk in [0, <paramref name="chunks"/>) on the calling thread
+    /// and the worker, and returns true when all are done; returns false at once, having run nothing, when the worker
+    /// is busy or disabled (the caller then runs the work as one piece). Chunks must be independent (any order, either thread).
     /// </summary>
-    public static void Run(delegate*<void*, int, int, void> body, void* context, bool parallel)
+    public static bool TryRun(delegate*<void*, int, void> body, void* context, int chunks)
     {
-        if (!parallel || !s_enabled || Interlocked.CompareExchange(ref s_busy, 1, 0) != 0)
-        {
-            body(context, 0, 1);
-            return;
-        }
+        if (chunks < 2 || !s_enabled || Interlocked.CompareExchange(ref s_busy, 1, 0) != 0)
+            return false;
         s_body = body;
         s_context = context;
+        s_chunks = chunks;
+        s_next = 0;
         s_done.Reset();
+        Volatile.Write(ref s_state, Posted);
         s_start.Set();
         try
         {
-            body(context, 0, 2);
+            Claim(body, context, chunks);
         }
         finally
         {
-            s_done.Wait();
-            s_body = null;
-            s_context = null;
-            Volatile.Write(ref s_busy, 0);
+            if (Interlocked.CompareExchange(ref s_state, Withdrawn, Posted) != Posted)
+            {
+                // The worker started and may hold a chunk: wait for it, then free it for the next call.
+                s_done.Wait();
+                Volatile.Write(ref s_state, Idle);
+                Volatile.Write(ref s_busy, 0);
+            }
+            // else: the worker never touched the job; it frees itself when it wakes up.
         }
+        return true;
+    }
+
+    static void Claim(delegate*<void*, int, void> body, void* context, int chunks)
+    {
+        int i;
+        while ((i = Interlocked.Increment(ref s_next) - 1) < chunks) body(context, i);
     }
 
     static void Loop()
@@ -63,13 +83,21 @@ internal static unsafe class KernelWorker
         {
             s_start.Wait();
             s_start.Reset();
-            try
+            if (Interlocked.CompareExchange(ref s_state, Running, Posted) == Posted)
             {
-                s_body(s_context, 1, 2);
+                try
+                {
+                    Claim(s_body, s_context, s_chunks);
+                }
+                finally
+                {
+                    s_done.Set();
+                }
             }
-            finally
+            else
             {
-                s_done.Set();
+                Volatile.Write(ref s_state, Idle);
+                Volatile.Write(ref s_busy, 0);
             }
         }
     }

@@ -91,6 +91,27 @@ public class ConvOperatorTests
     }
 
     [Fact]
+    public void Forward_SharedOperatorOnManyThreads_MatchesReference()
+    {
+        // One immutable operator, several callers with their own buffers (most find the worker busy and run alone).
+        var rng = new Random(77);
+        var s = Shape(12, 20, 1, 17, 15, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1);
+        var w = KernelAssert.Random(rng, s.WeightSize);
+        var op = new ConvOperator(s, w);
+        var inputs = Enumerable.Range(0, 6).Select(_ => KernelAssert.Random(rng, s.InSize)).ToArray();
+        var outputs = new float[inputs.Length][];
+        Parallel.For(0, inputs.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, t =>
+        {
+            var y = new float[s.OutSize];
+            var scratch = new float[op.ScratchLength(1)];
+            for (int round = 0; round < 20; round++) op.Forward(inputs[t], [], y, 1, scratch);
+            outputs[t] = y;
+        });
+        for (int t = 0; t < inputs.Length; t++)
+            KernelAssert.Close(ReferenceConv.Forward(s, w, inputs[t], [], 1), outputs[t], s.InChannels * 9, $"thread {t}");
+    }
+
+    [Fact]
     public void Constructor_BadGroupsOrWeight_Throws()
     {
         Assert.Throws<ArgumentException>(() => new ConvOperator(Shape(3, 4, 2, 5, 5, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1), new float[100]));

@@ -13,6 +13,8 @@ public class DenseOperatorTests
     [InlineData(64, 300, 1)]
     [InlineData(1000, 513, 1)]   // big enough for two threads at batch 1
     [InlineData(100, 257, 7)]
+    [InlineData(301, 259, 5)]
+    [InlineData(3, 70000, 1)]   // few rows, long rows
     [InlineData(33, 65, 13)]
     [InlineData(0, 5, 2)]
     [InlineData(5, 0, 2)]

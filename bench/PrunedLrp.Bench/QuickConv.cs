@@ -1,0 +1,42 @@
+using System.Diagnostics;
+using PrunedLrp.Kernels;
+
+namespace PrunedLrp.Bench;
+
+/// <summary>Stopwatch GFLOP/s of <see cref="ConvOperator"/> on <see cref="ConvCase.All"/> (best of N samples of ~20 ms). Usage: <c>quick-conv [repeats]</c>.</summary>
+internal static class QuickConv
+{
+    public static void Run(int repeats)
+    {
+        Console.WriteLine($"PrunedLrp ConvOperator, batch 1, cores={Environment.ProcessorCount}, repeats={repeats}");
+        Console.WriteLine("| layer | GFLOP | forward ms | forward GFLOP/s | backward ms | backward GFLOP/s |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+        foreach (var c in ConvCase.All)
+        {
+            var rng = new Random(1);
+            var s = c.Shape;
+            var op = new ConvOperator(s, GemmBenchmarks.Random(rng, s.WeightSize));
+            var x = GemmBenchmarks.Random(rng, s.InSize);
+            var y = GemmBenchmarks.Random(rng, s.OutSize);
+            var bias = GemmBenchmarks.Random(rng, s.OutChannels);
+            var scratch = new float[op.ScratchLength(1)];
+            double f = Best(c.Flop, repeats, () => op.Forward(x, bias, y, 1, scratch));
+            double b = Best(c.Flop, repeats, () => op.BackwardData(y, x, 1, scratch));
+            Console.WriteLine($"| {c.Name} | {c.Flop / 1e9:F3} | {f * 1e3:F2} | {c.Flop / f / 1e9:F1} | {b * 1e3:F2} | {c.Flop / b / 1e9:F1} |");
+        }
+    }
+
+    static double Best(double flop, int repeats, Action op)
+    {
+        int inner = Math.Max(1, (int)(2e9 / flop));
+        op();
+        double best = double.MaxValue;
+        for (int r = 0; r < repeats; r++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            for (int i = 0; i < inner; i++) op();
+            best = Math.Min(best, Stopwatch.GetElapsedTime(t0).TotalSeconds / inner);
+        }
+        return best;
+    }
+}
