@@ -19,4 +19,9 @@ if (args.Length > 0 && args[0] == "quick-conv")
     QuickConv.Run(Repeats(1));
     return;
 }
+if (args.Length > 1 && args[0] == "layers")
+{
+    LayerProfile.Run(args[1], Repeats(2));
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(GemmBenchmarks).Assembly).Run(args);

@@ -1,0 +1,42 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace PrunedLrp.Bench;
+
+/// <summary>`layers MODEL [repeats]`: forward time per op kind (median of repeats), to see where a model's time goes.</summary>
+internal static class LayerProfile
+{
+    public static void Run(string path, int repeats)
+    {
+        var model = Model.Load(path);
+        var ws = new Workspace(model);
+        ws.Ensure(1);
+        var random = new Random(1);
+        var x = new float[model.InputSize];
+        for (int i = 0; i < x.Length; i++)
+            x[i] = (float)random.NextDouble();
+        ws.Forward(x, 1);
+        var times = new Dictionary<string, List<double>>();
+        for (int r = 0; r < repeats; r++)
+        {
+            var perKind = new Dictionary<string, double>();
+            for (int id = 1; id < model.NodeCount; id++)
+            {
+                var layer = model.Layers[id]!;
+                var inputs = layer.Inputs;
+                long start = Stopwatch.GetTimestamp();
+                layer.Forward(ws.Activations[inputs[0]], inputs.Length > 1 ? ws.Activations[inputs[1]] : default,
+                    ws.Activations[id].AsSpan(0, layer.OutputSize), 1, ws.Scratch);
+                string kind = layer.Spec.Kind.ToString();
+                perKind[kind] = perKind.GetValueOrDefault(kind) + Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            }
+            foreach (var (k, v) in perKind)
+                (times.TryGetValue(k, out var list) ? list : times[k] = []).Add(v);
+        }
+        foreach (var (k, list) in times.OrderByDescending(t => t.Value.Sum()))
+        {
+            list.Sort();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{k,-14} {list[list.Count / 2],9:F2} ms"));
+        }
+    }
+}
