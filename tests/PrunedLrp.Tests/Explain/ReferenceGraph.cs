@@ -5,9 +5,6 @@ using PrunedLrp.Tests.Rules;
 
 namespace PrunedLrp.Tests.Explain;
 
-/// <summary>A linear layer's textbook rule: input relevance from (matrix, input, output relevance, PLRP-M mask).</summary>
-internal delegate double[] LinearReference(LinearMatrix layer, double[] x, double[] r, double[]? mask);
-
 /// <summary>
 /// A hand-chained LRP reference for one sample, in double precision, with every node as an explicit matrix or formula:
 /// dense/conv via <see cref="LinearMatrix"/> and <see cref="ReferenceRules"/>, average pools as 1/divisor matrices under

@@ -5,14 +5,6 @@ using Xunit;
 
 namespace PrunedLrp.Tests.Pruning;
 
-/// <summary>What a selection keeps, with each sign's mass before and after (negative masses are &lt;= 0).</summary>
-internal sealed record PlrpSelection(bool[] Keep, double PositiveMass, double NegativeMass, double KeptPositiveMass, double KeptNegativeMass)
-{
-    public double LambdaPositive => KeptPositiveMass != 0 ? PositiveMass / KeptPositiveMass : 0;
-
-    public double LambdaNegative => KeptNegativeMass != 0 ? NegativeMass / KeptNegativeMass : 0;
-}
-
 /// <summary>
 /// Pruned LRP written out from REFERENCE.md with full sorts, in double precision, and a per-layer check of an
 /// explainer's last call: each node's relevance must equal what the reference rules make of the engine's relevance
@@ -79,7 +71,8 @@ internal static class PlrpReference
             {
                 if (inputs[slot] != id)
                     continue;
-                var sent = g.Step(k, slot, act, rK, slot == 0 ? mask : null, slot == 1 ? mask : null);
+                // Every input slot that reads id is masked (an Add of id with itself masks both).
+                var sent = g.Step(k, slot, act, rK, inputs[0] == id ? mask : null, inputs.Length > 1 && inputs[1] == id ? mask : null);
                 for (int i = 0; i < sum.Length; i++)
                     sum[i] += sent[i];
             }
