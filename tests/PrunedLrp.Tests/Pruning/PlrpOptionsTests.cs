@@ -86,16 +86,17 @@ public class PlrpOptionsTests
     }
 
     [Theory]
-    [InlineData(PruneMode.Lambda)]
-    [InlineData(PruneMode.M)]
-    public void PruneInput_PrunesTheNetworkInputLast(PruneMode mode)
+    [InlineData(PruneMode.Lambda, "epsilon-plus")]
+    [InlineData(PruneMode.M, "epsilon-plus")]
+    [InlineData(PruneMode.M, "epsilon-alpha2-beta1-flat")]
+    public void PruneInput_PrunesTheNetworkInputLast(PruneMode mode, string composite)
     {
         var options = new PruningOptions { Mode = mode, Sparsity = [0.5], PruneInput = true };
-        var (e, g, x) = PlrpModels.Setup("conv1d", "epsilon-plus", options, batch: 2);
+        var (e, g, x) = PlrpModels.Setup("conv1d", composite, options, batch: 2);
         Assert.Equal(0, e.PruningPoints[^1]);
         var r = PlrpModels.Run(e, x);
         PlrpReference.Verify(e, g, x, options, 2e-4);
-        var (plain, _, _) = PlrpModels.Setup("conv1d", "epsilon-plus", options with { PruneInput = false }, batch: 2);
+        var (plain, _, _) = PlrpModels.Setup("conv1d", composite, options with { PruneInput = false }, batch: 2);
         var unpruned = PlrpModels.Run(plain, x);
         Assert.True(r.Count(v => v != 0) < unpruned.Count(v => v != 0) * 0.9, "the input relevance should be sparser");
         var report = e.PruningReports[^1];
@@ -131,6 +132,23 @@ public class PlrpOptionsTests
             pi => Enumerable.Range(0, batch).Select(n => reports[pi * batch + n].Kept).Distinct().Count() > 1);
     }
 
+    [Theory]
+    [InlineData(PruneMode.Lambda)]
+    [InlineData(PruneMode.M)]
+    public void NegativeSparsity_AppliesToNegativeEntriesOnly(PruneMode mode)
+    {
+        var options = new PruningOptions { Mode = mode, Sparsity = [0.8], SparsityNegative = 0.1 };
+        var (e, g, x) = PlrpModels.Setup("conv2d", "epsilon", options, batch: 2);
+        PlrpModels.Run(e, x);
+        var selections = PlrpReference.Verify(e, g, x, options, 2e-4);
+        foreach (var s in selections.SelectMany(s => s).Where(s => s.Keep.Length >= 32 && s.NegativeMass < 0))
+        {
+            double positiveShare = 1 - s.KeptPositiveMass / s.PositiveMass, negativeShare = 1 - s.KeptNegativeMass / s.NegativeMass;
+            Assert.InRange(negativeShare, 0, 0.1);
+            Assert.InRange(positiveShare, 0.1, 0.8);
+        }
+    }
+
     [Fact]
     public void InvalidOptions_Throw()
     {
@@ -138,6 +156,8 @@ public class PlrpOptionsTests
         var c = NamedComposites.Get("epsilon");
         Assert.Throws<ArgumentException>(() => new Explainer(model, c, new PruningOptions { Sparsity = [1.5] }));
         Assert.Throws<ArgumentException>(() => new Explainer(model, c, new PruningOptions { Sparsity = [-0.1] }));
+        Assert.Throws<ArgumentException>(() => new Explainer(model, c, new PruningOptions { Sparsity = [double.NaN] }));
+        Assert.Throws<ArgumentException>(() => new Explainer(model, c, new PruningOptions { SparsityNegative = 2 }));
         Assert.Throws<ArgumentException>(() => new Explainer(model, c, new PruningOptions { Select = SelectMode.TopK, TopK = 2.5 }));
         Assert.Throws<ArgumentException>(() => new Explainer(model, c, new PruningOptions { Select = SelectMode.TopK, TopK = 0 }));
     }
