@@ -53,8 +53,10 @@ public class ExplainAllocationTests(ITestOutputHelper output)
         output.WriteLine($"{mode}: {2 * calls} calls, caller thread {caller} B, worker thread {worker} B, process total {total} B");
         Assert.Equal(0, caller);
         Assert.Equal(0, worker);
-        // The process-wide counter also sees the test host's own threads; allow a little of that.
-        Assert.True(total < 64 * 1024, $"process total {total} B");
+        // The process-wide counter also sees the test host's own threads (measured: 1 to 93 KB over these calls while
+        // the runner reports other tests' results), so it only bounds work moved to other threads: 1 MiB over 20
+        // calls still catches any per-call buffer of 50 KB or more on any thread.
+        Assert.True(total < 1024 * 1024, $"process total {total} B");
     }
 
     /// <summary>
