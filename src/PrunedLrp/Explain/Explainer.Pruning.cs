@@ -58,8 +58,13 @@ public sealed partial class Explainer
     {
         var r = Buffer(_relevance, node, batch);
         bool first = true;
+        int previous = -1;
         foreach (int reader in _model.Readers[node])
         {
+            // An Add of the node with itself is listed once per input slot; one masked run already serves both slots.
+            if (reader == previous)
+                continue;
+            previous = reader;
             var inputs = _model.Layers[reader]!.Inputs;
             bool a = inputs[0] == node;
             bool b = inputs.Length > 1 && inputs[1] == node;

@@ -71,6 +71,18 @@ internal sealed class SpecBuilder(int[] inputShape, int seed)
         });
     }
 
+    /// <summary>Per-channel affine (unfolded BatchNorm) with random scale and shift.</summary>
+    public int Affine(int? from = null)
+    {
+        int src = from ?? Last;
+        int channels = _shapes[src][0];
+        return Add(new NodeSpec
+        {
+            Kind = OpKind.Affine, Name = $"affine{_nodes.Count}", Inputs = [src],
+            Weight = Random(channels, 2f), WeightShape = [channels], Bias = Random(channels, 0.5f),
+        });
+    }
+
     public int Op(OpKind kind, params int[] inputs)
         => Add(new NodeSpec { Kind = kind, Name = $"{kind}{_nodes.Count}", Inputs = inputs.Length == 0 ? [Last] : inputs });
 

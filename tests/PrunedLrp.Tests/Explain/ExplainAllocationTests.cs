@@ -1,0 +1,91 @@
+using PrunedLrp.Composites;
+using PrunedLrp.Kernels;
+using PrunedLrp.Pruning;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace PrunedLrp.Tests.Explain;
+
+/// <summary>Runs alone, so no other test occupies the kernel worker thread or allocates on it.</summary>
+[CollectionDefinition(nameof(ExplainAllocationTests), DisableParallelization = true)]
+public sealed class ExplainAllocationTestsDefinition;
+
+/// <summary>After warm-up, Explain allocates nothing: not on the calling thread, not on the kernel worker thread.</summary>
+[Collection(nameof(ExplainAllocationTests))]
+public class ExplainAllocationTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void SteadyStateExplain_PlainLrp_AllocatesNothing() => AssertSteadyStateAllocatesNothing(PruneMode.None);
+
+    // The sort-based stand-in for the selection (Pruning/TemporarySelection.cs) allocates per call (measured here:
+    // ~590 KB per Explain). With the vectorized selection of branch `selection` dropped in, both cases measured 0 B on
+    // the caller and on the worker thread. Remove the Skip when that branch is merged.
+    [Theory(Skip = "needs the allocation-free selection of branch `selection` (TemporarySelection allocates)")]
+    [InlineData(PruneMode.Lambda)]
+    [InlineData(PruneMode.M)]
+    public void SteadyStateExplain_PrunedLrp_AllocatesNothing(PruneMode mode) => AssertSteadyStateAllocatesNothing(mode);
+
+    void AssertSteadyStateAllocatesNothing(PruneMode mode)
+    {
+        // Wide enough that the conv and dense kernels split their work with the worker thread.
+        var model = Model.FromSpec(TestModels.Residual(seed: 61, channels: 16, size: 24));
+        var explainer = new Explainer(model, NamedComposites.Get("epsilon-plus"),
+            new PruningOptions { Mode = mode, Sparsity = [0.7], PruneInput = true });
+        var x = TestModels.Input(model, 2, seed: 62);
+        var relevance = new float[x.Length];
+        int[] targets = [1, 3];
+        void Call()
+        {
+            explainer.Explain(x, targets, relevance);
+            explainer.Explain(x, ReadOnlySpan<int>.Empty, relevance);
+        }
+        for (int i = 0; i < 3; i++) Call(); // warm-up: JIT tiers, weight variants, workspace, worker start
+        WarmWorkerHandOff();
+        _ = GC.GetAllocatedBytesForCurrentThread() + WorkerThreadAllocatedBytes() + GC.GetTotalAllocatedBytes(precise: true);
+        long caller0 = GC.GetAllocatedBytesForCurrentThread();
+        long worker0 = WorkerThreadAllocatedBytes();
+        long total0 = GC.GetTotalAllocatedBytes(precise: true);
+        const int calls = 10;
+        for (int i = 0; i < calls; i++) Call();
+        long total = GC.GetTotalAllocatedBytes(precise: true) - total0;
+        long worker = WorkerThreadAllocatedBytes() - worker0;
+        long caller = GC.GetAllocatedBytesForCurrentThread() - caller0;
+        output.WriteLine($"{mode}: {2 * calls} calls, caller thread {caller} B, worker thread {worker} B, process total {total} B");
+        Assert.Equal(0, caller);
+        Assert.Equal(0, worker);
+        // The process-wide counter also sees the test host's own threads (measured: 1 to 93 KB over these calls while
+        // the runner reports other tests' results), so it only bounds work moved to other threads: 1 MiB over 20
+        // calls still catches any per-call buffer of 50 KB or more on any thread.
+        Assert.True(total < 1024 * 1024, $"process total {total} B");
+    }
+
+    /// <summary>
+    /// The worker's ManualResetEventSlims create their lock object (24 B) the first time a thread really blocks on
+    /// them rather than spinning, which warm-up calls may or may not hit (measured: 24 B on the caller in about one run
+    /// in three). Force one blocking hand-off each way so that one-time cost falls before the measurement.
+    /// </summary>
+    static unsafe void WarmWorkerHandOff()
+    {
+        KernelWorker.Run(&SlowWorkerPart, null, parallel: true); // the caller blocks on "done"
+        Thread.Sleep(50); // the worker blocks on "start"
+        KernelWorker.Run(&SlowWorkerPart, null, parallel: true);
+    }
+
+    static unsafe void SlowWorkerPart(void* context, int part, int parts)
+    {
+        if (part == 1) Thread.Sleep(50);
+    }
+
+    static unsafe long WorkerThreadAllocatedBytes()
+    {
+        long bytes = -1;
+        KernelWorker.Run(&Probe, &bytes, parallel: true);
+        if (bytes < 0) throw new InvalidOperationException("the kernel worker was busy");
+        return bytes;
+    }
+
+    static unsafe void Probe(void* context, int part, int parts)
+    {
+        if (part == 1) *(long*)context = GC.GetAllocatedBytesForCurrentThread();
+    }
+}
