@@ -17,10 +17,7 @@ public class ExplainAllocationTests(ITestOutputHelper output)
     [Fact]
     public void SteadyStateExplain_PlainLrp_AllocatesNothing() => AssertSteadyStateAllocatesNothing(PruneMode.None);
 
-    // The sort-based stand-in for the selection (Pruning/TemporarySelection.cs) allocates per call (measured here:
-    // ~590 KB per Explain). With the vectorized selection of branch `selection` dropped in, both cases measured 0 B on
-    // the caller and on the worker thread. Remove the Skip when that branch is merged.
-    [Theory(Skip = "needs the allocation-free selection of branch `selection` (TemporarySelection allocates)")]
+    [Theory]
     [InlineData(PruneMode.Lambda)]
     [InlineData(PruneMode.M)]
     public void SteadyStateExplain_PrunedLrp_AllocatesNothing(PruneMode mode) => AssertSteadyStateAllocatesNothing(mode);
@@ -66,26 +63,17 @@ public class ExplainAllocationTests(ITestOutputHelper output)
     /// </summary>
     static unsafe void WarmWorkerHandOff()
     {
-        KernelWorker.Run(&SlowWorkerPart, null, parallel: true); // the caller blocks on "done"
-        Thread.Sleep(50); // the worker blocks on "start"
-        KernelWorker.Run(&SlowWorkerPart, null, parallel: true);
+        for (int i = 0; i < 2; i++)
+        {
+            while (!KernelWorker.TryRun(&SlowChunk, null, 2)) Thread.Sleep(1); // the caller blocks on "done"
+            Thread.Sleep(50); // the worker blocks on "start"
+        }
     }
 
-    static unsafe void SlowWorkerPart(void* context, int part, int parts)
+    static unsafe void SlowChunk(void* context, int chunk)
     {
-        if (part == 1) Thread.Sleep(50);
+        if (chunk == 1) Thread.Sleep(50);
     }
 
-    static unsafe long WorkerThreadAllocatedBytes()
-    {
-        long bytes = -1;
-        KernelWorker.Run(&Probe, &bytes, parallel: true);
-        if (bytes < 0) throw new InvalidOperationException("the kernel worker was busy");
-        return bytes;
-    }
-
-    static unsafe void Probe(void* context, int part, int parts)
-    {
-        if (part == 1) *(long*)context = GC.GetAllocatedBytesForCurrentThread();
-    }
+    static long WorkerThreadAllocatedBytes() => Kernels.KernelAllocationTests.WorkerThreadAllocatedBytes();
 }

@@ -73,7 +73,7 @@ public class KernelAllocationTests
 
     // Process-wide GC.GetTotalAllocatedBytes also counts the test host's own background threads (measured: ~100 B/s
     // while idle), so ask the kernel worker thread itself for its allocation counter.
-    static unsafe long WorkerThreadAllocatedBytes()
+    internal static unsafe long WorkerThreadAllocatedBytes()
     {
         // Each of the two chunks waits for the other, so they necessarily run on the two threads.
         // The worker stays busy for a moment after a job the caller withdrew (it frees itself when it wakes), so retry.
