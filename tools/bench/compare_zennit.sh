@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Same-session comparison: PyTorch forward + Zennit 0.5.1 explain against plrp bench (forward, LRP, PLRP) on VGG-16
+# and ResNet-50, batch 1, 2 threads, each side run back to back per model. Writes bench/results/explain-vs-zennit.md.
+#   ZENNIT_SRC=/tmp/zennit/src tools/bench/compare_zennit.sh [runs]
+# Needs bench/models/{vgg16,resnet50}.onnx (tools/bench/export_bench_models.py) and Debian's python3-torch.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+runs=${1:-5}
+out=bench/results/explain-vs-zennit.md
+tmp=$(mktemp -d)
+dotnet build -c Release src/PrunedLrp.Cli tools/PrunedLrp.Convert >/dev/null 2>&1 || { dotnet build -c Release src/PrunedLrp.Cli; dotnet build -c Release tools/PrunedLrp.Convert; }
+plrp="dotnet src/PrunedLrp.Cli/bin/Release/net10.0/plrp.dll"
+convert="dotnet tools/PrunedLrp.Convert/bin/Release/net10.0/plrp-convert.dll"
+{
+  echo "# Explain and forward time: plrp vs PyTorch + Zennit 0.5.1 (same session)"
+  echo
+  echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)."
+  echo "Date: $(date -u +%FT%TZ). Batch 1, 224x224, random seeded weights and inputs, $runs timed runs after warm-up, medians."
+  echo "Command: \`tools/bench/compare_zennit.sh $runs\`."
+  echo
+} > "$out"
+for model in resnet50 vgg16; do
+  [[ -f bench/models/$model.plrp ]] || $convert bench/models/$model.onnx bench/models/$model.plrp
+  /usr/bin/python3 tools/bench/torch_bench.py --models "$model" --batches 1 --runs "$runs" > "$tmp/torch-$model.json"
+  for c in epsilon-plus-flat epsilon-gamma-box; do
+    $plrp bench -m bench/models/$model.plrp --runs "$runs" --warmup 1 --composite "$c" --json > "$tmp/plrp-$model-$c.json"
+  done
+  for mode in lambda m; do
+    $plrp bench -m bench/models/$model.plrp --runs "$runs" --warmup 1 --composite epsilon-plus-flat --prune $mode --sparsity 0.9 --json > "$tmp/plrp-$model-$mode.json"
+  done
+done
+/usr/bin/python3 - "$tmp" >> "$out" <<'PY'
+import json, sys, glob, os
+tmp = sys.argv[1]
+def torch(model, task):
+    d = json.load(open(os.path.join(tmp, f'torch-{model}.json')))
+    for inv in d.get('invocations', [d]):
+        for r in inv['results']:
+            if r['model'] == model and r['batch'] == 1 and r['task'] == task:
+                return r['median_ms']
+def plrp(model, tag):
+    return json.load(open(os.path.join(tmp, f'plrp-{model}-{tag}.json')))
+print('| model | task | PyTorch / Zennit (ms) | plrp (ms) | speed-up |')
+print('|---|---|---|---|---|')
+for model in ['resnet50', 'vgg16']:
+    f = plrp(model, 'epsilon-plus-flat')
+    t = torch(model, 'forward')
+    print(f"| {model} | forward | {t:.0f} | {f['Forward']['MedianMs']:.0f} | {t / f['Forward']['MedianMs']:.2f}x |")
+    for c in ['epsilon-plus-flat', 'epsilon-gamma-box']:
+        z = torch(model, 'zennit-' + c)
+        p = plrp(model, c)['Explain']['MedianMs']
+        print(f"| {model} | explain {c} | {z:.0f} | {p:.0f} | {z / p:.2f}x |")
+    base = f['Explain']['MedianMs']
+    for mode, name in [('lambda', 'PLRP-λ'), ('m', 'PLRP-M')]:
+        p = plrp(model, mode)['Explain']['MedianMs']
+        print(f"| {model} | explain {name} p=0.9 (epsilon-plus-flat) | | {p:.0f} | {p / base:.2f}x of LRP |")
+PY
+echo "wrote $out"
