@@ -39,13 +39,7 @@ internal sealed class AlphaBetaStep : LinearStep
         var z = carver.Take(b * Out);
         var t = carver.Take(b * Out);
         var opScratch = carver.Rest;
-        ReadOnlySpan<float> xPos = x;
-        if (!_nonNegative)
-        {
-            TensorPrimitives.Max(x, 0f, xp);
-            TensorPrimitives.Min(x, 0f, xn);
-            xPos = xp;
-        }
+        var xPos = SplitSigns(x, _nonNegative, xp, xn);
 
         // alpha part: positive contributions x+ w+ and x- w-.
         Share(args.ROut, xPos, xn, _pos, _neg, _biasPos, z, t, c, args.RIn, b, opScratch, overwrite: true, factor: _alpha);

@@ -48,13 +48,7 @@ internal sealed class GammaStep : LinearStep
             Layer.Operator.Forward(x, Layer.Bias.Span, zMasked, b, ops);
             z = zMasked;
         }
-        ReadOnlySpan<float> xPos = x;
-        if (!_nonNegative)
-        {
-            TensorPrimitives.Max(x, 0f, xp);
-            TensorPrimitives.Min(x, 0f, xn);
-            xPos = xp;
-        }
+        var xPos = SplitSigns(x, _nonNegative, xp, xn);
 
         _wp.Forward(xPos, _bp, sp, b, ops);
         _wn.Forward(xPos, _bn, sn, b, ops);

@@ -29,6 +29,17 @@ internal abstract class LinearStep(LinearLayer layer, int inBuffers, int outBuff
         return buffer;
     }
 
+    /// <summary>Splits x into x+ (returned) and x- (written to <paramref name="xn"/>); after a ReLU x- is zero, so x itself
+    /// serves as x+ and nothing is copied.</summary>
+    protected static ReadOnlySpan<float> SplitSigns(ReadOnlySpan<float> x, bool nonNegative, Span<float> xp, Span<float> xn)
+    {
+        if (nonNegative)
+            return x;
+        TensorPrimitives.Max(x, 0f, xp);
+        TensorPrimitives.Min(x, 0f, xn);
+        return xp;
+    }
+
     /// <summary><c>dst = a + b</c> for the forward products' partial sums.</summary>
     protected static void Accumulate(Span<float> dst, ReadOnlySpan<float> add) => TensorPrimitives.Add(dst, add, dst);
 }
