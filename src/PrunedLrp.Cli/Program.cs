@@ -25,6 +25,18 @@ public static class Program
         };
         root.Options.Add(CommonOptions.Verbose);
         var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
-        return root.Parse(args).Invoke(config);
+        var parse = root.Parse(args);
+        try
+        {
+            return parse.Invoke(config);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Expected failures are reported by each command; this is the last resort for a bug: still one line.
+            stderr.WriteLine($"plrp: internal error: {e.GetType().Name}: {e.Message} (please report it; --verbose shows the stack trace)");
+            if (parse.GetValue(CommonOptions.Verbose))
+                stderr.WriteLine(e.ToString());
+            return 3;
+        }
     }
 }
