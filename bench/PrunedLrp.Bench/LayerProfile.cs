@@ -6,6 +6,31 @@ namespace PrunedLrp.Bench;
 /// <summary>`layers MODEL [repeats]`: forward time per op kind (median of repeats), to see where a model's time goes.</summary>
 internal static class LayerProfile
 {
+    static void PerNode(Model model, Workspace ws, int repeats)
+    {
+        var rows = new List<(double Ms, string Text)>();
+        for (int id = 1; id < model.NodeCount; id++)
+        {
+            var layer = model.Layers[id]!;
+            if (layer is not PrunedLrp.Layers.ConvLayer conv) continue;
+            var ms = new double[repeats];
+            for (int r = 0; r < repeats; r++)
+            {
+                long start = Stopwatch.GetTimestamp();
+                layer.Forward(ws.Activations[layer.Inputs[0]], default, ws.Activations[id].AsSpan(0, layer.OutputSize), 1, ws.Scratch);
+                ms[r] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            }
+            Array.Sort(ms);
+            var s = conv.Shape;
+            double gflop = 2.0 * s.OutSize * (s.InChannels / s.Groups) * s.KernelHeight * s.KernelWidth / 1e9;
+            rows.Add((ms[repeats / 2], string.Create(CultureInfo.InvariantCulture,
+                $"node {id,3} {s.InChannels,4}->{s.OutChannels,4} k{s.KernelHeight}x{s.KernelWidth} s{s.StrideHeight} out {s.OutHeight}x{s.OutWidth}: {ms[repeats / 2],7:F2} ms {gflop / ms[repeats / 2] * 1000,6:F1} GFLOP/s")));
+        }
+        foreach (var row in rows.OrderByDescending(r => r.Ms).Take(15))
+            Console.WriteLine(row.Text);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"conv total {rows.Sum(r => r.Ms):F1} ms"));
+    }
+
     public static void Run(string path, int repeats)
     {
         var model = Model.Load(path);
@@ -33,6 +58,8 @@ internal static class LayerProfile
             foreach (var (k, v) in perKind)
                 (times.TryGetValue(k, out var list) ? list : times[k] = []).Add(v);
         }
+        if (Environment.GetEnvironmentVariable("PLRP_PROFILE_NODES") == "1")
+            PerNode(model, ws, repeats);
         foreach (var (k, list) in times.OrderByDescending(t => t.Value.Sum()))
         {
             list.Sort();
