@@ -21,10 +21,12 @@ public sealed partial class Explainer
         for (int id = 0; id < _relevance.Length; id++)
             _relevance[id] = new float[capacity * (int)ShapeInference.Elements(_model.Shapes[id])];
         _temp = new float[capacity * maxSize];
-        _temp2 = new float[capacity * maxSize];
-        _mask = new float[capacity * maxSize];
-        _keep = new bool[maxSize];
-        _selectionScratch = new float[Pruning.RelevanceSelection.ScratchLength(maxSize)];
+        // The second temporary serves only two-input nodes (Add); the mask and selection buffers only pruning.
+        bool hasTwoInputNodes = _model.Layers.Any(l => l is { Inputs.Length: > 1 });
+        _temp2 = hasTwoInputNodes ? new float[capacity * maxSize] : [];
+        _mask = _pruning is null ? [] : new float[capacity * maxSize];
+        _keep = _pruning is null ? [] : new bool[maxSize];
+        _selectionScratch = _pruning is null ? [] : new float[Pruning.RelevanceSelection.ScratchLength(maxSize)];
         _targets = new int[capacity];
         _reports = new Pruning.PruningPointReport[_points.Length * capacity];
     }

@@ -25,8 +25,10 @@ public class FixtureConversionTests
         var model = Convert(name);
         // Through the file format too: what the engine will load.
         model = ModelFile.Read(ModelFile.ToBytes(model), name);
-        var (input, inputShape) = Npy.Read(Fixture(name, "input.npy"));
-        var (logits, logitShape) = Npy.Read(Fixture(name, "logits.npy"));
+        var inputArray = PrunedLrp.IO.NpyFile.Read(Fixture(name, "input.npy"));
+        var (input, inputShape) = (inputArray.Data, inputArray.Shape);
+        var logitsArray = PrunedLrp.IO.NpyFile.Read(Fixture(name, "logits.npy"));
+        var (logits, logitShape) = (logitsArray.Data, logitsArray.Shape);
         Assert.Equal(model.InputShape, inputShape[1..]);
         int samples = inputShape[0], inSize = input.Length / samples, outSize = logitShape[1];
         for (int s = 0; s < samples; s++)

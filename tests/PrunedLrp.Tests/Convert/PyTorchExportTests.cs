@@ -26,8 +26,10 @@ public class PyTorchExportTests
     public void Export_ReferenceForwardMatchesPyTorchLogits(string name)
     {
         var model = Convert(name);
-        var (input, inputShape) = Npy.Read(Fixture(name, "input.npy"));
-        var (logits, logitShape) = Npy.Read(Fixture(name, "logits.npy"));
+        var inputArray = PrunedLrp.IO.NpyFile.Read(Fixture(name, "input.npy"));
+        var (input, inputShape) = (inputArray.Data, inputArray.Shape);
+        var logitsArray = PrunedLrp.IO.NpyFile.Read(Fixture(name, "logits.npy"));
+        var (logits, logitShape) = (logitsArray.Data, logitsArray.Shape);
         int samples = inputShape[0], inSize = input.Length / samples, outSize = logitShape[1];
         for (int s = 0; s < samples; s++)
         {
