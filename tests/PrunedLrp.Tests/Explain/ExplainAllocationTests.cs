@@ -36,14 +36,7 @@ public class ExplainAllocationTests(ITestOutputHelper output)
             explainer.Explain(x, targets, relevance);
             explainer.Explain(x, ReadOnlySpan<int>.Empty, relevance);
         }
-        // Warm-up past tiered compilation: with the default tiering, a one-time ~590 KB allocation appeared during the
-        // first calls after the tier-1 promotion (measured; none with DOTNET_TieredCompilation=0), so run enough calls
-        // for the promotion (30 calls + the 100 ms tiering delay) before measuring the steady state.
-        for (int round = 0; round < 3; round++)
-        {
-            for (int i = 0; i < 20; i++) Call();
-            Thread.Sleep(150);
-        }
+        Support.SteadyState.WarmUp(Call); // weight variants, workspace, worker start, tier-1 promotion
         WarmWorkerHandOff();
         _ = GC.GetAllocatedBytesForCurrentThread() + WorkerThreadAllocatedBytes() + GC.GetTotalAllocatedBytes(precise: true);
         long caller0 = GC.GetAllocatedBytesForCurrentThread();

@@ -61,7 +61,7 @@ public class KernelAllocationTests
 
     static void AssertNoAllocation(Action calls)
     {
-        for (int i = 0; i < 3; i++) calls(); // warm-up: JIT tiers, per-thread packing buffers, worker start
+        Support.SteadyState.WarmUp(calls); // JIT tiers, per-thread packing buffers, worker start
         long caller0 = GC.GetAllocatedBytesForCurrentThread();
         long worker0 = WorkerThreadAllocatedBytes();
         for (int i = 0; i < 10; i++) calls();

@@ -23,7 +23,7 @@ public class SelectionAllocationTests
             RelevanceSelection.SelectByMassCore(normal, 0.9, 0.5, keep, scratch, maxRounds: 2);
             RelevanceSelection.SelectTopKCore(normal, 77, keep, scratch, maxRounds: 2);
         }
-        RunAll();
+        Support.SteadyState.WarmUp(RunAll);
         long before = GC.GetAllocatedBytesForCurrentThread();
         RunAll();
         long after = GC.GetAllocatedBytesForCurrentThread();
