@@ -72,7 +72,8 @@ internal sealed class ExplainOutputs
                 string sequence = records?[n].Sequence ?? new string('N', length);
                 FastaRelevanceTsvWriter.Write(tsvWriter, id, sequence, perBase);
             }
-            bedWriter?.Let(w => BedGraphWriter.Write(w, id, perBase));
+            if (bedWriter is not null)
+                BedGraphWriter.Write(bedWriter, id, perBase);
         }
         if (tsv is not null) written.Add(tsv.FullName);
         if (bed is not null) written.Add(bed.FullName);
