@@ -22,6 +22,10 @@ public static unsafe class Gemm
     /// </summary>
     public static void Multiply(bool transA, bool transB, int m, int n, int k,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate)
+        => Multiply(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, portable: false);
+
+    static void Multiply(bool transA, bool transB, int m, int n, int k,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate, bool portable)
     {
         CheckOperand(transA, m, k, a.Length, lda, nameof(a));
         CheckOperand(transB, k, n, b.Length, ldb, nameof(b));
@@ -33,6 +37,11 @@ public static unsafe class Gemm
             var g = Args(m, n, k, pc, ldc, accumulate);
             g.A = pa; g.Lda = lda; g.TransA = transA;
             g.B = pb; g.Ldb = ldb; g.TransB = transB;
+            if (portable)
+            {
+                g.Kernel = &GemmMicroKernel.Portable6x16;
+                g.UseRowKernel = false;
+            }
             GemmDriver.Run(ref g);
         }
     }
@@ -79,22 +88,7 @@ public static unsafe class Gemm
     /// <summary>Same as the first overload but with the portable micro-kernel, so tests cover it on FMA machines.</summary>
     internal static void MultiplyPortable(bool transA, bool transB, int m, int n, int k,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate)
-    {
-        CheckOperand(transA, m, k, a.Length, lda, nameof(a));
-        CheckOperand(transB, k, n, b.Length, ldb, nameof(b));
-        CheckOperand(false, m, n, c.Length, ldc, nameof(c));
-        fixed (float* pa = a)
-        fixed (float* pb = b)
-        fixed (float* pc = c)
-        {
-            var g = Args(m, n, k, pc, ldc, accumulate);
-            g.A = pa; g.Lda = lda; g.TransA = transA;
-            g.B = pb; g.Ldb = ldb; g.TransB = transB;
-            g.Kernel = &GemmMicroKernel.Portable6x16;
-            g.UseRowKernel = false;
-            GemmDriver.Run(ref g);
-        }
-    }
+        => Multiply(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, portable: true);
 
     static GemmArgs Args(int m, int n, int k, float* c, int ldc, bool accumulate)
     {
