@@ -57,7 +57,7 @@ internal static class ExplainCommand
             int chunk = Math.Max(1, parse.GetValue(batchSize));
             var relevance = new float[data.Length];
             var dir = parse.GetValue(layersOut);
-            var layerData = dir is null ? null : explainer.PruningPoints.ToDictionary(p => p, p => new float[batch * Size(m, p)]);
+            var layerData = dir is null ? null : explainer.PruningPoints.ToDictionary(p => p, p => new float[batch * m.NodeSize(p)]);
             var reportFile = parse.GetValue(report);
             using var reportWriter = reportFile is null ? null : new StreamWriter(reportFile.FullName);
             reportWriter?.WriteLine("sample\tpoint\tnode\tentries\tkept\tpositive_mass\tnegative_mass\tpruned_positive\tpruned_negative\tlambda_pos\tlambda_neg\tsum_before\tsum_after\tconservation_error");
@@ -80,7 +80,7 @@ internal static class ExplainCommand
                 if (layerData is not null)
                 {
                     foreach (var (p, buffer) in layerData)
-                        explainer.NodeRelevance(p).CopyTo(buffer.AsSpan(start * Size(m, p)));
+                        explainer.NodeRelevance(p).CopyTo(buffer.AsSpan(start * m.NodeSize(p)));
                 }
                 WriteReports(reportWriter, explainer, start);
                 Progress.Report(stderr, "explain", start + n, batch);
@@ -107,8 +107,6 @@ internal static class ExplainCommand
         }));
         return command;
     }
-
-    static int Size(Model m, int node) => m.NodeShape(node).Aggregate(1, (a, b) => a * b);
 
     static void WriteReports(StreamWriter? writer, Explainer explainer, int start)
     {

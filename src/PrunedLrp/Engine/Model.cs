@@ -27,7 +27,8 @@ public sealed class Model
                 readers[input].Add(id);
         }
         Readers = Array.ConvertAll(readers, r => r.ToArray());
-        InputSize = (int)ShapeInference.Elements(spec.InputShape);
+        NodeSizes = Array.ConvertAll(Shapes, shape => (int)ShapeInference.Elements(shape));
+        InputSize = NodeSizes[0];
         OutputSize = (int)ShapeInference.Elements(Shapes[^1]);
         if (Shapes[^1].Length != 1)
             throw new InvalidDataException($"model output: shape [{string.Join(",", Shapes[^1])}] is not a vector of logits (add Flatten)");
@@ -62,6 +63,9 @@ public sealed class Model
 
     internal int[][] Shapes { get; }
 
+    /// <summary>Elements per sample of each node's output (the product of <see cref="Shapes"/>), computed once.</summary>
+    internal int[] NodeSizes { get; }
+
     internal Layer?[] Layers { get; }
 
     /// <summary>For each node id, the ids of the nodes that read its output.</summary>
@@ -70,6 +74,9 @@ public sealed class Model
     /// <summary>Pruned LRP's pruning points: node ids whose outputs are inputs of dense/conv layers (not the network
     /// input or its reshapes), from the output towards the input; node 0 last when <paramref name="includeInput"/>.</summary>
     public IReadOnlyList<int> PruningPoints(bool includeInput = false) => PruningPlan.Points(this, includeInput);
+
+    /// <summary>Elements per sample of node <paramref name="id"/>'s output.</summary>
+    public int NodeSize(int id) => NodeSizes[id];
 
     /// <summary>Output shape of node <paramref name="id"/> without batch.</summary>
     public IReadOnlyList<int> NodeShape(int id) => Shapes[id];

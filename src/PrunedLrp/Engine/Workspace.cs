@@ -24,7 +24,7 @@ internal sealed class Workspace(Model model)
         var shapes = Model.Shapes;
         Activations = new float[shapes.Length][];
         for (int id = 0; id < shapes.Length; id++)
-            Activations[id] = new float[checked(Capacity * (int)Graph.ShapeInference.Elements(shapes[id]))];
+            Activations[id] = new float[checked(Capacity * Model.NodeSizes[id])];
         Scratch = new float[Math.Max(scratch, Math.Max(ForwardScratch(Capacity), extraScratch))];
         return true;
     }

@@ -1,4 +1,3 @@
-using PrunedLrp.Graph;
 using PrunedLrp.Layers;
 
 namespace PrunedLrp;
@@ -7,9 +6,7 @@ public sealed partial class Explainer
 {
     void Ensure(int batch)
     {
-        int maxSize = 0;
-        foreach (var shape in _model.Shapes)
-            maxSize = Math.Max(maxSize, (int)ShapeInference.Elements(shape));
+        int maxSize = _model.NodeSizes.Max();
         int stepScratch = 0;
         foreach (var step in _steps)
             stepScratch = Math.Max(stepScratch, step?.ScratchLength(batch) ?? 0);
@@ -19,7 +16,7 @@ public sealed partial class Explainer
         int capacity = _ws.Capacity;
         _relevance = new float[_model.NodeCount][];
         for (int id = 0; id < _relevance.Length; id++)
-            _relevance[id] = new float[capacity * (int)ShapeInference.Elements(_model.Shapes[id])];
+            _relevance[id] = new float[capacity * _model.NodeSizes[id]];
         _temp = new float[capacity * maxSize];
         // The second temporary serves only two-input nodes (Add); the mask and selection buffers only pruning.
         bool hasTwoInputNodes = _model.Layers.Any(l => l is { Inputs.Length: > 1 });
@@ -118,9 +115,9 @@ public sealed partial class Explainer
 
     /// <summary>Node <paramref name="id"/>'s slice of a per-node buffer set for <paramref name="batch"/> samples.</summary>
     Span<float> Buffer(float[][] buffers, int id, int batch)
-        => buffers[id].AsSpan(0, batch * (int)ShapeInference.Elements(_model.Shapes[id]));
+        => buffers[id].AsSpan(0, batch * _model.NodeSizes[id]);
 
     /// <summary>A node-sized slice of a shared temporary buffer.</summary>
     Span<float> Buffer(float[] buffer, int id, int batch)
-        => buffer.AsSpan(0, batch * (int)ShapeInference.Elements(_model.Shapes[id]));
+        => buffer.AsSpan(0, batch * _model.NodeSizes[id]);
 }

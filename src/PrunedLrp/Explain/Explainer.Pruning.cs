@@ -1,4 +1,3 @@
-using PrunedLrp.Graph;
 using PrunedLrp.Pruning;
 
 namespace PrunedLrp;
@@ -13,7 +12,7 @@ public sealed partial class Explainer
     void Prune(int node, int pointIndex, int batch)
     {
         var options = _pruning!;
-        int size = (int)ShapeInference.Elements(_model.Shapes[node]);
+        int size = _model.NodeSizes[node];
         var r = Buffer(_relevance, node, batch);
         double p = options.Sparsity[options.Sparsity.Count == 1 ? 0 : pointIndex];
         double pNeg = options.SparsityNegative ?? p;

@@ -80,7 +80,7 @@ public sealed partial class Explainer
     /// <summary>Relevance at node <paramref name="id"/>'s output in the last call, [batch, ...node shape]
     /// (node 0 is the input relevance).</summary>
     public ReadOnlySpan<float> NodeRelevance(int id)
-        => _relevance[id].AsSpan(0, _batch * (int)ShapeInference.Elements(_model.Shapes[id]));
+        => _relevance[id].AsSpan(0, _batch * _model.NodeSizes[id]);
 
     /// <summary>
     /// Explains <paramref name="input"/> [batch, ...input shape] for <paramref name="targets"/> (empty: each sample's
