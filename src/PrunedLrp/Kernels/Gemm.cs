@@ -9,7 +9,7 @@ namespace PrunedLrp.Kernels;
 /// without FMA); large products run on two threads. No allocations in steady state; safe for concurrent callers.
 /// </summary>
 /// <remarks>
-/// Summation order differs from a plain loop (blocked by 256 along k), so results agree with it to rounding, not bit
+/// Summation order differs from a plain loop (blocked by up to 288 along k), so results agree with it to rounding, not bit
 /// for bit. NaN and infinity propagate as in IEEE arithmetic, except that entries of A or B multiplied only by the
 /// zero padding of an edge tile never reach C. C must not overlap A or B.
 /// </remarks>
@@ -80,6 +80,25 @@ public static unsafe class Gemm
             GemmDriver.Run(ref g);
         }
         GC.KeepAlive(b);
+    }
+
+    /// <summary>
+    /// <c>C (+)= A B</c> with a pre-packed A (m x k) and a k x n right operand that is never stored: <paramref name="packB"/>
+    /// writes each block of it straight into the packed layout (implicit im2col), from read-only <paramref name="context"/>.
+    /// </summary>
+    internal static void Multiply(PackedMatrix a, int n, delegate*<void*, int, int, int, int, float*, void> packB, void* context,
+        Span<float> c, int ldc, bool accumulate)
+    {
+        if (!a.IsLeftOperand) throw new ArgumentException("the matrix was packed as a right operand", nameof(a));
+        CheckOperand(false, a.Rows, n, c.Length, ldc, nameof(c));
+        fixed (float* pc = c)
+        {
+            var g = Args(a.Rows, n, a.Columns, pc, ldc, accumulate);
+            g.PackedA = a.Data; g.PackedAWidth = a.PaddedWidth;
+            g.PackBFrom = packB; g.PackBContext = context;
+            GemmDriver.Run(ref g);
+        }
+        GC.KeepAlive(a);
     }
 
     /// <summary>Whether the FMA micro-kernel is in use (else the portable Vector128 one).</summary>

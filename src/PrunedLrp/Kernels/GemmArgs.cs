@@ -20,6 +20,11 @@ internal unsafe struct GemmArgs
     public int PackedAWidth;
     public float* PackedB;
     public int PackedBWidth;
+
+    /// <summary>When set, packs B blocks itself (implicit im2col): (context, pc, kc, jc, nc, dst) packs rows [pc, pc+kc)
+    /// and columns [jc, jc+nc) of op(B) in <see cref="GemmPacking.PackB"/>'s layout.</summary>
+    public delegate*<void*, int, int, int, int, float*, void> PackBFrom;
+    public void* PackBContext;
     public delegate*<int, float*, float*, float*, int, int, int, bool, void> Kernel;
     public bool UseRowKernel;
     public bool SplitN;

@@ -66,13 +66,18 @@ internal static unsafe class GemmDriver
         for (int jc = n0; jc < n1; jc += NC)
         {
             int nc = Math.Min(NC, n1 - jc);
-            for (int pc = 0; pc < g.K; pc += KC)
+            for (int pc = 0, step = DepthStep(g.K); pc < g.K; pc += step)
             {
-                int kc = Math.Min(KC, g.K - pc);
+                int kc = Math.Min(step, g.K - pc);
                 float* bp;
                 if (g.PackedB != null)
                 {
                     bp = g.PackedB + (long)pc * g.PackedBWidth + (long)jc * kc;
+                }
+                else if (g.PackBFrom != null)
+                {
+                    g.PackBFrom(g.PackBContext, pc, kc, jc, nc, packB);
+                    bp = packB;
                 }
                 else
                 {

@@ -54,36 +54,56 @@ internal static unsafe class MaxPoolKernel
         int first = chunk * job->ChunkPlanes, last = Math.Min(job->Planes, first + job->ChunkPlanes);
         var s = job->Shape;
         int inPlane = s.InHeight * s.InWidth, outPlane = s.OutHeight * s.OutWidth;
+        bool pairs = MaxPool2x2.Applies(s);
         for (int c = first; c < last; c++)
         {
             float* x = job->X + (long)c * inPlane;
+            float* rIn = job->RIn + (long)c * inPlane;
             if (job->Backward)
-                new Span<float>(job->RIn + (long)c * inPlane, inPlane).Clear();
+                new Span<float>(rIn, inPlane).Clear();
             for (int p = 0; p < s.OutHeight; p++)
             {
-                int h0 = p * s.StrideHeight - s.PadTop;
-                // Valid kernel rows: h0 + u * dh in [0, H).
-                int u0 = h0 >= 0 ? 0 : (-h0 + s.DilationHeight - 1) / s.DilationHeight;
-                int u1 = Math.Min(s.KernelHeight, (s.InHeight - h0 + s.DilationHeight - 1) / s.DilationHeight);
-                for (int q = 0; q < s.OutWidth; q++)
+                int q = 0;
+                if (pairs)
                 {
-                    int w0 = q * s.StrideWidth - s.PadLeft;
-                    int v0 = 0, v1 = s.KernelWidth;
-                    if (w0 < 0 || w0 + (s.KernelWidth - 1) * s.DilationWidth >= s.InWidth)
+                    float* row0 = x + (long)2 * p * s.InWidth;
+                    float* y = job->Backward ? null : job->Y + (long)c * outPlane + p * s.OutWidth;
+                    float* rOut = job->Backward ? job->ROut + (long)c * outPlane + p * s.OutWidth : null;
+                    float* rIn0 = rIn + (long)2 * p * s.InWidth;
+                    for (; q + 8 <= s.OutWidth; q += 8)
                     {
-                        // Border window: clip the taps (the divisions stay off the interior's path).
-                        v0 = w0 >= 0 ? 0 : (-w0 + s.DilationWidth - 1) / s.DilationWidth;
-                        v1 = Math.Min(s.KernelWidth, (s.InWidth - w0 + s.DilationWidth - 1) / s.DilationWidth);
+                        if (!MaxPool2x2.Group(row0, row0 + s.InWidth, q, y, rOut, rIn0, rIn0 + s.InWidth))
+                            for (int t = q; t < q + 8; t++) Window(job, x, c, p, t);
                     }
-                    int best = ArgMax(x, s, h0, w0, u0, u1, v0, v1);
-                    int o = c * outPlane + p * s.OutWidth + q;
-                    if (job->Backward)
-                        job->RIn[(long)c * inPlane + best] += job->ROut[o];
-                    else
-                        job->Y[o] = x[best];
                 }
+                for (; q < s.OutWidth; q++) Window(job, x, c, p, q);
             }
         }
+    }
+
+    // One window by the scalar scan: y = its maximum, or its relevance added to the winner's rIn.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Window(Job* job, float* x, int c, int p, int q)
+    {
+        var s = job->Shape;
+        int h0 = p * s.StrideHeight - s.PadTop;
+        // Valid kernel rows: h0 + u * dh in [0, H).
+        int u0 = h0 >= 0 ? 0 : (-h0 + s.DilationHeight - 1) / s.DilationHeight;
+        int u1 = Math.Min(s.KernelHeight, (s.InHeight - h0 + s.DilationHeight - 1) / s.DilationHeight);
+        int w0 = q * s.StrideWidth - s.PadLeft;
+        int v0 = 0, v1 = s.KernelWidth;
+        if (w0 < 0 || w0 + (s.KernelWidth - 1) * s.DilationWidth >= s.InWidth)
+        {
+            // Border window: clip the taps (the divisions stay off the interior's path).
+            v0 = w0 >= 0 ? 0 : (-w0 + s.DilationWidth - 1) / s.DilationWidth;
+            v1 = Math.Min(s.KernelWidth, (s.InWidth - w0 + s.DilationWidth - 1) / s.DilationWidth);
+        }
+        int best = ArgMax(x, s, h0, w0, u0, u1, v0, v1);
+        long o = (long)c * s.OutHeight * s.OutWidth + p * s.OutWidth + q;
+        if (job->Backward)
+            job->RIn[(long)c * s.InHeight * s.InWidth + best] += job->ROut[o];
+        else
+            job->Y[o] = x[best];
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -52,9 +52,9 @@ public sealed unsafe class PackedMatrix
         fixed (float* pa = a)
         {
             float* dst = packed.Data;
-            for (int pc = 0; pc < k; pc += KC)
+            for (int pc = 0, step = DepthStep(k); pc < k; pc += step)
             {
-                int kc = Math.Min(KC, k - pc);
+                int kc = Math.Min(step, k - pc);
                 float* src = transA ? pa + (long)pc * lda : pa + pc;
                 GemmPacking.PackA(src, lda, transA, m, kc, dst + (long)pc * packed.PaddedWidth);
             }
@@ -73,9 +73,9 @@ public sealed unsafe class PackedMatrix
         fixed (float* pb = b)
         {
             float* dst = packed.Data;
-            for (int pc = 0; pc < k; pc += KC)
+            for (int pc = 0, step = DepthStep(k); pc < k; pc += step)
             {
-                int kc = Math.Min(KC, k - pc);
+                int kc = Math.Min(step, k - pc);
                 float* src = transB ? pb + pc : pb + (long)pc * ldb;
                 GemmPacking.PackB(src, ldb, transB, kc, n, dst + (long)pc * packed.PaddedWidth);
             }

@@ -15,6 +15,8 @@ public class MaxPoolLayerTests
         ["1d k2 s2 ceil"] = ([2, 11], [2], [2], [0], [0], [1], true),
         ["1d k4 s3 asym p2/1"] = ([1, 14], [4], [3], [2], [1], [1], false),
         ["2d k2 s2"] = ([2, 7, 8], [2, 2], [2, 2], [0, 0], [0, 0], [1, 1], false),
+        ["2d k2 s2 vector groups and tail"] = ([2, 9, 37], [2, 2], [2, 2], [0, 0], [0, 0], [1, 1], false),
+        ["2d k2 s2 width 32"] = ([3, 6, 32], [2, 2], [2, 2], [0, 0], [0, 0], [1, 1], false),
         ["2d k3 s2 p1 d2 ceil"] = ([2, 9, 10], [3, 3], [2, 2], [1, 1], [1, 1], [2, 2], true),
         ["2d k3x2 s1x2 asym"] = ([3, 6, 7], [3, 2], [1, 2], [1, 0], [1, 1], [1, 1], false),
         ["2d k3 s1 p1 overlap"] = ([1, 5, 5], [3, 3], [1, 1], [1, 1], [1, 1], [1, 1], false),
@@ -83,6 +85,24 @@ public class MaxPoolLayerTests
         Assert.Equal([5f, 2f], y);
         var (rIn, _) = LayerHarness.Backward(layer, x, y, [1f, 3f], 1);
         Assert.Equal([1f, 0, 0, 0, 3f, 0], rIn);
+    }
+
+    [Fact]
+    public void NaN_InAVectorGroup_WinsItsWindow()
+    {
+        // 2x2 stride-2 pools run 8 windows at a time; a NaN sends its group to the scalar scan, where NaN wins.
+        var b = new SpecBuilder([1, 2, 16], seed: 4);
+        b.Pool(OpKind.MaxPool, [2, 2], [2, 2]);
+        var (layer, _) = LayerHarness.Compile(b, 1);
+        var x = Enumerable.Range(0, 32).Select(i => (float)(i % 5)).ToArray();
+        x[16 + 5] = float.NaN; // row 1, column 5: window 2
+        var y = LayerHarness.Forward(layer, x, 1);
+        Assert.True(float.IsNaN(y[2]));
+        Assert.Equal(Math.Max(Math.Max(x[0], x[1]), Math.Max(x[16], x[17])), y[0]);
+        var rOut = Enumerable.Range(1, 8).Select(i => (float)i).ToArray();
+        var (rIn, _) = LayerHarness.Backward(layer, x, y, rOut, 1);
+        Assert.Equal(3f, rIn[16 + 5]);
+        Assert.Equal(rOut.Sum(), rIn.Sum());
     }
 
     [Fact]

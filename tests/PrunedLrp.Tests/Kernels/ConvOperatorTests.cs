@@ -60,6 +60,21 @@ public class ConvOperatorTests
         { Shape(4, 8, 1, 1, 500, 1, 7, 1, 1, 0, 0, 3, 3, 1, 1), 3 },     // 1-D, long sequence
         { Shape(6, 4, 2, 1, 300, 1, 5, 1, 3, 0, 0, 2, 1, 1, 2), 2 },     // 1-D, grouped, strided, dilated
         { Shape(300, 7, 1, 3, 3, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1), 1 },     // K > KC (two depth blocks)
+        { Shape(40, 12, 1, 13, 13, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), 1 },   // K = 360: a depth block starts mid-channel; panels straddle rows
+        { Shape(9, 8, 1, 56, 56, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), 1 },     // VGG-like width 56: 16-column panels cross output rows
+        { Shape(6, 7, 1, 32, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), 1 },     // width 32: full 16-column panels with edge pads
+        { Shape(3, 6, 1, 1, 4500, 1, 9, 1, 1, 0, 0, 4, 4, 1, 1), 1 },    // N > NC (two column blocks), 1-D
+        { Shape(4, 5, 1, 9, 9, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1), 2 },       // no pads: transposed pads 2
+        { Shape(4, 5, 1, 9, 9, 2, 2, 1, 1, 2, 2, 2, 2, 1, 1), 1 },       // pads beyond the kernel reach: negative transposed pads
+        { Shape(5, 6, 1, 7, 11, 3, 2, 1, 1, 2, 0, 1, 3, 2, 3), 2 },      // dilated, asymmetric, stride 1
+        { Shape(4, 6, 1, 15, 15, 3, 3, 2, 1, 1, 1, 1, 1, 1, 1), 1 },     // stride only along height: column path backward
+        // Winograd F(2x2, 3x3): >= 16 channels each way, 3x3, stride 1; odd sizes leave half tiles and tails of 8 tiles.
+        { Shape(16, 16, 1, 4, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), 1 },
+        { Shape(17, 19, 1, 13, 21, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), 2 },
+        { Shape(20, 16, 1, 35, 9, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1), 1 },    // valid conv: transposed pads 2
+        { Shape(16, 24, 1, 10, 12, 3, 3, 1, 1, 2, 1, 0, 2, 1, 1), 1 },   // asymmetric pads, one of them 2
+        { Shape(18, 16, 1, 8, 8, 3, 3, 1, 1, 3, 3, 3, 3, 1, 1), 1 },     // pads past the kernel: negative transposed pads
+        { Shape(32, 48, 1, 34, 34, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), 1 },   // two threads, several 8-tile groups
     };
 
     [Theory]
@@ -118,12 +133,45 @@ public class ConvOperatorTests
         Assert.Throws<ArgumentException>(() => new ConvOperator(Shape(2, 4, 1, 5, 5, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1), new float[71]));
     }
 
-    [Fact]
-    public void Forward_ShortScratch_Throws()
+    [Theory]
+    [InlineData(16, 17, 9, 13, 1, 1)]
+    [InlineData(21, 16, 20, 7, 0, 2)]
+    [InlineData(16, 16, 11, 11, -1, 3)]
+    public void Winograd_SeveralBlocks_MatchesReference(int cin, int cout, int outH, int outW, int padTop, int padLeft)
     {
-        var s = Shape(2, 4, 1, 5, 5, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1);
+        // A tiny block budget forces one tile row per block, so every block boundary and the last partial block run.
+        var rng = new Random(cin * 100 + outH);
+        int inH = outH + 2 - 2 * padTop + 1, inW = outW + 2 - 2 * padLeft + 2;
+        var s = new ConvShape(cin, cout, 1, inH, inW, 3, 3, 1, 1, padTop, padLeft, 1, 1, outH, outW);
+        var w = KernelAssert.Random(rng, s.WeightSize);
+        var bias = KernelAssert.Random(rng, cout);
+        var x = KernelAssert.Random(rng, s.InSize);
+        var op = new Winograd3x3(cin, cout, inH, inW, outH, outW, padTop, padLeft, w, blockFloats: 1);
+        var scratch = KernelAssert.Random(rng, op.ScratchLength);
+        var y = new float[s.OutSize];
+        unsafe
+        {
+            fixed (float* px = x, pb = bias, py = y, ps = scratch)
+                op.Run(px, pb, py, ps);
+        }
+        KernelAssert.Close(ReferenceConv.Forward(s, w, x, bias, 1), y, cin * 9, $"winograd {s}");
+    }
+
+    [Fact]
+    public void BackwardData_StridedShortScratch_Throws()
+    {
+        var s = Shape(2, 4, 1, 9, 9, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1);
         var op = new ConvOperator(s, new float[s.WeightSize]);
-        Assert.Throws<ArgumentException>(() => op.Forward(new float[s.InSize], [], new float[s.OutSize], 1, new float[op.ScratchLength(1) - 1]));
+        Assert.Equal(2 * 9 * 4 * 4, op.ScratchLength(1)); // the column matrix of the col2im fold
+        Assert.Throws<ArgumentException>(() => op.BackwardData(new float[s.OutSize], new float[s.InSize], 1, new float[op.ScratchLength(1) - 1]));
+    }
+
+    [Fact]
+    public void ScratchLength_UnitStride_IsZero()
+    {
+        // Stride-1 convolutions pack their column matrices on the fly in both directions.
+        var s = Shape(2, 4, 1, 9, 9, 3, 3, 1, 1, 1, 1, 1, 1, 2, 2);
+        Assert.Equal(0, new ConvOperator(s, new float[s.WeightSize]).ScratchLength(4));
     }
 
     static void CheckAgainstReference(Random rng, ConvShape s, int batch)

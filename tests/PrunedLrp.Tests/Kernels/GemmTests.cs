@@ -6,7 +6,7 @@ namespace PrunedLrp.Tests.Kernels;
 public class GemmTests
 {
     // Sizes around the vector width (8), the register tile (6 x 16), the blocks (KC 256, MC 120) and odd values.
-    static readonly int[] Sizes = [0, 1, 2, 3, 5, 6, 7, 8, 9, 12, 15, 16, 17, 23, 31, 32, 33, 47, 63, 65, 97, 119, 120, 121, 127, 129, 193, 255, 256, 257];
+    static readonly int[] Sizes = [0, 1, 2, 3, 5, 6, 7, 8, 9, 12, 15, 16, 17, 23, 31, 32, 33, 47, 63, 65, 97, 119, 120, 121, 127, 129, 193, 255, 256, 257, 383, 384, 385];
 
     public static TheoryData<bool, bool, int> TransCases()
     {
@@ -45,6 +45,7 @@ public class GemmTests
     [Theory]
     [InlineData(false, false, 1, 2100, 40)]   // n > NC: several column blocks, one row
     [InlineData(true, false, 250, 37, 600)]   // m > 2 MC, k > 2 KC
+    [InlineData(false, false, 13, 40, 515)]   // k split as 172 + 172 + 171: equal depth blocks, a shorter last one
     [InlineData(false, true, 7, 3000, 300)]   // wide, split along N on two threads
     [InlineData(true, true, 301, 45, 513)]    // split along M
     public void Multiply_LargeBlocks_MatchesReference(bool transA, bool transB, int m, int n, int k)

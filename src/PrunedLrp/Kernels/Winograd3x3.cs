@@ -1,0 +1,175 @@
+using System.Runtime.Intrinsics.X86;
+
+namespace PrunedLrp.Kernels;
+
+/// <summary>
+/// A 3x3, stride-1, undilated, ungrouped convolution by Winograd's F(2x2, 3x3): 16 products of the transformed kernel
+/// U_ξ [outC, inC] with the transformed input tiles V_ξ [inC, tiles] replace the 36 per tile of the direct method,
+/// <c>y = A^T [U . V] A + b</c> (see <see cref="WinogradTransforms"/>), 2.25x fewer multiply-adds. The transforms
+/// only add, subtract and halve, so results agree with the direct sum to a few float rounding steps.
+/// </summary>
+/// <remarks>
+/// Tiles are processed in blocks of whole tile rows sized so that V and M = U V of a block (16 (inC + outC) floats a
+/// tile) take at most about 16 MB of the caller's scratch. Transforms split channels over the two kernel threads;
+/// each product is a <see cref="Gemm"/> call with U_ξ packed once here. Pads may be any integers (also negative),
+/// so the same class serves the transposed convolution of <see cref="ConvOperator.BackwardData"/>.
+/// </remarks>
+internal sealed unsafe class Winograd3x3
+{
+    const int DefaultBlockFloats = 4 << 20;
+    const int Chunks = 8;
+
+    readonly PackedMatrix[] _u = new PackedMatrix[16];
+    readonly int _inChannels, _outChannels, _inHeight, _inWidth, _outHeight, _outWidth, _padTop, _padLeft;
+    readonly int _tileRows, _tileColumns, _blockRows, _rowLength;
+
+    // PRUNEDLRP_WINOGRAD=0 keeps every convolution on the direct sum (bit-for-bit the im2col order; A/B timing).
+    static readonly bool s_enabled = Environment.GetEnvironmentVariable("PRUNEDLRP_WINOGRAD") != "0";
+
+    /// <summary>Whether the transforms' AVX2 code runs on this CPU and the channel counts make the products worth it.</summary>
+    public static bool Applies(int inChannels, int outChannels, int outHeight, int outWidth) =>
+        s_enabled && Avx2.IsSupported && inChannels >= 16 && outChannels >= 16 && outHeight >= 4 && outWidth >= 4;
+
+    /// <summary>
+    /// Prepares <c>y[o, p, q] = b[o] + sum_{c, u, v} x[c, p - padTop + u, q - padLeft + v] w[o, c, u, v]</c> (x = 0
+    /// outside [inHeight, inWidth]) for p &lt; outHeight, q &lt; outWidth, with w [outC, inC, 3, 3].
+    /// </summary>
+    public Winograd3x3(int inChannels, int outChannels, int inHeight, int inWidth, int outHeight, int outWidth,
+        int padTop, int padLeft, ReadOnlySpan<float> weight, int blockFloats = DefaultBlockFloats)
+    {
+        if (weight.Length != outChannels * inChannels * 9)
+            throw new ArgumentException($"weight has {weight.Length} values, want {outChannels * inChannels * 9}", nameof(weight));
+        (_inChannels, _outChannels, _inHeight, _inWidth) = (inChannels, outChannels, inHeight, inWidth);
+        (_outHeight, _outWidth, _padTop, _padLeft) = (outHeight, outWidth, padTop, padLeft);
+        _tileRows = (outHeight + 1) / 2;
+        _tileColumns = (outWidth + 1) / 2;
+        long perRow = 16L * (inChannels + outChannels) * _tileColumns;
+        _blockRows = (int)Math.Clamp(blockFloats / perRow, 1, _tileRows);
+        _rowLength = 2 * GemmBlocking.RoundUp(_tileColumns, 8) + 8;
+
+        var transformed = new float[16 * outChannels * inChannels];
+        Span<float> u = stackalloc float[16];
+        for (int o = 0; o < outChannels; o++)
+        for (int c = 0; c < inChannels; c++)
+        {
+            WinogradTransforms.Kernel(weight.Slice((o * inChannels + c) * 9, 9), u);
+            for (int xi = 0; xi < 16; xi++)
+                transformed[(xi * outChannels + o) * inChannels + c] = u[xi];
+        }
+        for (int xi = 0; xi < 16; xi++)
+            _u[xi] = PackedMatrix.PackLeft(false, outChannels, inChannels,
+                transformed.AsSpan(xi * outChannels * inChannels, outChannels * inChannels), inChannels);
+    }
+
+    /// <summary>Scratch floats one <see cref="Run"/> needs: V and M of a block, 8 floats of slack, and padded input rows.</summary>
+    public int ScratchLength
+    {
+        get
+        {
+            long tiles = (long)_blockRows * _tileColumns;
+            return checked((int)(16 * (_inChannels + _outChannels) * tiles + 8 + (long)Chunks * 4 * _rowLength));
+        }
+    }
+
+    /// <summary>y = conv(x) (+ bias when <paramref name="bias"/> is not null) for one sample.</summary>
+    public void Run(float* x, float* bias, float* y, float* scratch)
+    {
+        var job = new Job
+        {
+            InChannels = _inChannels, OutChannels = _outChannels, InHeight = _inHeight, InWidth = _inWidth,
+            OutHeight = _outHeight, OutWidth = _outWidth, PadTop = _padTop, PadLeft = _padLeft,
+            TileColumns = _tileColumns, RowLength = _rowLength,
+            X = x, Y = y, Bias = bias,
+            V = scratch,
+            Rows = scratch + 16L * (_inChannels + _outChannels) * _blockRows * _tileColumns + 8,
+        };
+        for (int ty0 = 0; ty0 < _tileRows; ty0 += _blockRows)
+        {
+            job.TileRow0 = ty0;
+            job.TileRow1 = Math.Min(_tileRows, ty0 + _blockRows);
+            int tiles = (job.TileRow1 - ty0) * _tileColumns;
+            job.Tiles = tiles;
+            job.M = scratch + 16L * _inChannels * tiles;
+            RunSplit(&InputChunk, ref job, _inChannels);
+            for (int xi = 0; xi < 16; xi++)
+            {
+                var v = new ReadOnlySpan<float>(job.V + (long)xi * _inChannels * tiles, _inChannels * tiles);
+                var m = new Span<float>(job.M + (long)xi * _outChannels * tiles, _outChannels * tiles);
+                Gemm.Multiply(_u[xi], false, tiles, v, tiles, m, tiles, accumulate: false);
+            }
+            RunSplit(&OutputChunk, ref job, _outChannels);
+        }
+    }
+
+    // Everything a chunk needs, unmanaged so that it can sit on the stack behind a pointer.
+    struct Job
+    {
+        public int InChannels, OutChannels, InHeight, InWidth, OutHeight, OutWidth, PadTop, PadLeft, TileColumns, RowLength;
+        public float* X, Y, Bias, V, M, Rows;
+        public int TileRow0, TileRow1, Tiles, Channels, Parts;
+    }
+
+    static void RunSplit(delegate*<void*, int, void> chunk, ref Job job, int channels)
+    {
+        job.Channels = channels;
+        job.Parts = Math.Min(channels, Chunks);
+        fixed (Job* p = &job)
+        {
+            if (KernelWorker.TryRun(chunk, p, job.Parts)) return;
+            for (int i = 0; i < job.Parts; i++) chunk(p, i);
+        }
+    }
+
+    static void InputChunk(void* context, int chunk)
+    {
+        ref var j = ref *(Job*)context;
+        float* rows = j.Rows + (long)chunk * 4 * j.RowLength;
+        long plane = (long)j.InChannels * j.Tiles;
+        for (int c = j.Channels * chunk / j.Parts, end = j.Channels * (chunk + 1) / j.Parts; c < end; c++)
+        {
+            float* image = j.X + (long)c * j.InHeight * j.InWidth;
+            for (int ty = j.TileRow0; ty < j.TileRow1; ty++)
+            {
+                for (int r = 0; r < 4; r++)
+                    PadRow(ref j, image, 2 * ty - j.PadTop + r, rows + r * j.RowLength);
+                float* dst = j.V + (long)c * j.Tiles + (long)(ty - j.TileRow0) * j.TileColumns;
+                for (int tx0 = 0; tx0 < j.TileColumns; tx0 += 8)
+                    WinogradTransforms.Input(rows, j.RowLength, tx0, dst + tx0, plane, Math.Min(8, j.TileColumns - tx0));
+            }
+        }
+    }
+
+    // Padded row j holds input column j - padLeft of row ih (0 outside the input).
+    static void PadRow(ref Job job, float* image, int ih, float* dst)
+    {
+        var row = new Span<float>(dst, job.RowLength);
+        if ((uint)ih >= (uint)job.InHeight)
+        {
+            row.Clear();
+            return;
+        }
+        int j0 = Math.Clamp(job.PadLeft, 0, job.RowLength), j1 = Math.Clamp(job.PadLeft + job.InWidth, j0, job.RowLength);
+        row[..j0].Clear();
+        new ReadOnlySpan<float>(image + (long)ih * job.InWidth + (j0 - job.PadLeft), j1 - j0).CopyTo(row[j0..j1]);
+        row[j1..].Clear();
+    }
+
+    static void OutputChunk(void* context, int chunk)
+    {
+        ref var j = ref *(Job*)context;
+        long plane = (long)j.OutChannels * j.Tiles;
+        for (int o = j.Channels * chunk / j.Parts, end = j.Channels * (chunk + 1) / j.Parts; o < end; o++)
+        {
+            float bias = j.Bias == null ? 0f : j.Bias[o];
+            float* image = j.Y + (long)o * j.OutHeight * j.OutWidth;
+            for (int ty = j.TileRow0; ty < j.TileRow1; ty++)
+            {
+                float* out0 = image + (long)2 * ty * j.OutWidth;
+                float* out1 = 2 * ty + 1 < j.OutHeight ? out0 + j.OutWidth : null;
+                float* src = j.M + (long)o * j.Tiles + (long)(ty - j.TileRow0) * j.TileColumns;
+                for (int tx0 = 0; tx0 < j.TileColumns; tx0 += 8)
+                    WinogradTransforms.Output(src + tx0, plane, bias, out0, out1, tx0, Math.Min(16, j.OutWidth - 2 * tx0));
+            }
+        }
+    }
+}
