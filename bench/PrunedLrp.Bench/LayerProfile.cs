@@ -42,6 +42,7 @@ internal static class LayerProfile
             x[i] = (float)random.NextDouble();
         ws.Forward(x, 1);
         var times = new Dictionary<string, List<double>>();
+        var perNode = new double[repeats, model.NodeCount];
         for (int r = 0; r < repeats; r++)
         {
             var perKind = new Dictionary<string, double>();
@@ -53,13 +54,23 @@ internal static class LayerProfile
                 layer.Forward(ws.Activations[inputs[0]], inputs.Length > 1 ? ws.Activations[inputs[1]] : default,
                     ws.Activations[id].AsSpan(0, layer.OutputSize), 1, ws.Scratch);
                 string kind = layer.Spec.Kind.ToString();
-                perKind[kind] = perKind.GetValueOrDefault(kind) + Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                double ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                perNode[r, id] = ms;
+                perKind[kind] = perKind.GetValueOrDefault(kind) + ms;
             }
             foreach (var (k, v) in perKind)
                 (times.TryGetValue(k, out var list) ? list : times[k] = []).Add(v);
         }
         if (Environment.GetEnvironmentVariable("PLRP_PROFILE_NODES") == "1")
+        {
+            Console.WriteLine("in the forward pass (weights cold, as in use), slowest nodes:");
+            var medians = Enumerable.Range(1, model.NodeCount - 1)
+                .Select(id => (Id: id, Ms: Enumerable.Range(0, repeats).Select(r => perNode[r, id]).Order().ElementAt(repeats / 2)));
+            foreach (var (id, ms) in medians.OrderByDescending(m => m.Ms).Take(12))
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"node {id,3} {model.Layers[id]!.Spec.Kind,-12} {ms,7:F2} ms"));
+            Console.WriteLine("alone, repeated (weights warm), slowest convolutions:");
             PerNode(model, ws, repeats);
+        }
         foreach (var (k, list) in times.OrderByDescending(t => t.Value.Sum()))
         {
             list.Sort();

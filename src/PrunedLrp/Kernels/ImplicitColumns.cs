@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using static PrunedLrp.Kernels.GemmBlocking;
 
 namespace PrunedLrp.Kernels;
@@ -70,6 +71,8 @@ internal unsafe struct ImplicitColumns
                 int iw = seg.Column * g.StrideWidth - g.PadLeft + v * g.DilationWidth;
                 if (g.StrideWidth == 1)
                     CopyClipped(row, g.InWidth, iw, seg.Length, d);
+                else if (g.StrideWidth == 2 && Avx2.IsSupported && seg.Length == NR && iw >= 0 && iw + 2 * NR <= g.InWidth)
+                    GatherEven(row + iw, d);
                 else
                     for (int t = 0; t < seg.Length; t++, iw += g.StrideWidth)
                         d[t] = (uint)iw < (uint)g.InWidth ? row[iw] : 0f;
@@ -81,6 +84,13 @@ internal unsafe struct ImplicitColumns
                 if (++u == g.KernelHeight) { u = 0; c++; }
             }
         }
+    }
+
+    // d[t] = src[2t] for t < 16 (stride-2 convolutions such as ResNet's 7x7 stem).
+    static void GatherEven(float* src, float* d)
+    {
+        Vector256.Store(VectorPairs.Even(Vector256.Load(src), Vector256.Load(src + 8)), d);
+        Vector256.Store(VectorPairs.Even(Vector256.Load(src + 16), Vector256.Load(src + 24)), d + 8);
     }
 
     // d[t] = row[iw + t] where 0 <= iw + t < width, else 0, for t < length.

@@ -54,7 +54,7 @@ internal static unsafe class MaxPoolKernel
         int first = chunk * job->ChunkPlanes, last = Math.Min(job->Planes, first + job->ChunkPlanes);
         var s = job->Shape;
         int inPlane = s.InHeight * s.InWidth, outPlane = s.OutHeight * s.OutWidth;
-        bool pairs = MaxPool2x2.Applies(s);
+        bool pairs = MaxPool2x2.Applies(s), vector = !pairs && MaxPoolVector.Applies(s);
         for (int c = first; c < last; c++)
         {
             float* x = job->X + (long)c * inPlane;
@@ -74,6 +74,19 @@ internal static unsafe class MaxPoolKernel
                     {
                         if (!MaxPool2x2.Group(row0, row0 + s.InWidth, q, y, rOut, rIn0, rIn0 + s.InWidth))
                             for (int t = q; t < q + 8; t++) Window(job, x, c, p, t);
+                    }
+                }
+                else if (vector)
+                {
+                    int h0 = p * s.StrideHeight - s.PadTop;
+                    float* y = job->Backward ? null : job->Y + (long)c * outPlane + p * s.OutWidth;
+                    float* rOut = job->Backward ? job->ROut + (long)c * outPlane + p * s.OutWidth : null;
+                    while (q < s.OutWidth)
+                    {
+                        if (q + 8 <= s.OutWidth && MaxPoolVector.Inside(s, h0, q) && MaxPoolVector.Group(s, x, h0, q, y, rOut, rIn))
+                            q += 8;
+                        else
+                            Window(job, x, c, p, q++);
                     }
                 }
                 for (; q < s.OutWidth; q++) Window(job, x, c, p, q);

@@ -68,6 +68,7 @@ public class ConvOperatorTests
         { Shape(4, 5, 1, 9, 9, 2, 2, 1, 1, 2, 2, 2, 2, 1, 1), 1 },       // pads beyond the kernel reach: negative transposed pads
         { Shape(5, 6, 1, 7, 11, 3, 2, 1, 1, 2, 0, 1, 3, 2, 3), 2 },      // dilated, asymmetric, stride 1
         { Shape(4, 6, 1, 15, 15, 3, 3, 2, 1, 1, 1, 1, 1, 1, 1), 1 },     // stride only along height: column path backward
+        { Shape(3, 8, 1, 40, 75, 7, 7, 2, 2, 3, 3, 3, 3, 1, 1), 1 },     // ResNet-like stem: stride-2 vector gathers and clipped edges
         // Winograd F(2x2, 3x3): >= 16 channels each way, 3x3, stride 1; odd sizes leave half tiles and tails of 8 tiles.
         { Shape(16, 16, 1, 4, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), 1 },
         { Shape(17, 19, 1, 13, 21, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), 2 },

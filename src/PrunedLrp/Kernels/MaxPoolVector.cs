@@ -1,0 +1,85 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace PrunedLrp.Kernels;
+
+/// <summary>
+/// Max pooling of 8 horizontally adjacent interior windows at once for stride 1 or 2 and no dilation (ResNet's 3x3
+/// stride-2 pool, for one). The taps are visited in row-major scan order and a later tap wins only when strictly
+/// greater, so the winner is the first maximum as in <see cref="MaxPoolKernel"/>; groups holding a NaN are left to
+/// the scalar scan, which lets NaN win.
+/// </summary>
+internal static unsafe class MaxPoolVector
+{
+    public static bool Applies(in ConvShape s) => Avx2.IsSupported && s.DilationHeight == 1 && s.DilationWidth == 1
+        && s.StrideWidth is 1 or 2 && s.KernelWidth <= 16;
+
+    /// <summary>
+    /// Whether windows q0..q0+7 of an output row whose first input row is h0 lie inside the input, and every load stays
+    /// within the row (<see cref="Group"/> reads 16 floats from column w0 + v for stride 2).
+    /// </summary>
+    public static bool Inside(in ConvShape s, int h0, int q0)
+    {
+        int w0 = q0 * s.StrideWidth - s.PadLeft;
+        int end = s.StrideWidth == 2 ? w0 + s.KernelWidth - 1 + 16 : w0 + s.KernelWidth - 1 + 8;
+        return h0 >= 0 && h0 + s.KernelHeight <= s.InHeight && w0 >= 0 && end <= s.InWidth;
+    }
+
+    /// <summary>
+    /// Windows q0..q0+7 of one output row (first input row h0 of plane x): writes their maxima to y[q0..q0+8), or, when
+    /// <paramref name="y"/> is null, adds rOut[q0 + l] to rIn at each window's winner. Returns false, having written
+    /// nothing, when a NaN is among the taps.
+    /// </summary>
+    public static bool Group(in ConvShape s, float* x, int h0, int q0, float* y, float* rOut, float* rIn)
+    {
+        int w0 = q0 * s.StrideWidth - s.PadLeft;
+        var lane = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7) * s.StrideWidth;
+        Vector256<float> best = default;
+        Vector256<int> where = default;
+        var nan = Vector256<float>.Zero;
+        for (int u = 0; u < s.KernelHeight; u++)
+        {
+            float* row = x + (long)(h0 + u) * s.InWidth + w0;
+            int rowStart = (h0 + u) * s.InWidth + w0;
+            for (int v = 0; v < s.KernelWidth; v++)
+            {
+                var tap = Tap(row, v, s.StrideWidth);
+                nan |= Avx.CompareUnordered(tap, tap);
+                var index = lane + Vector256.Create(rowStart + v);
+                if (u == 0 && v == 0)
+                {
+                    best = tap;
+                    where = index;
+                    continue;
+                }
+                var wins = Avx.CompareGreaterThan(tap, best);
+                best = Avx.BlendVariable(best, tap, wins);
+                where = Avx.BlendVariable(where.AsSingle(), index.AsSingle(), wins).AsInt32();
+            }
+        }
+        if (!Avx.TestZ(nan, nan))
+            return false;
+        if (y != null)
+        {
+            Avx.Store(y + q0, best);
+            return true;
+        }
+        // Windows overlap when the stride is below the kernel, so the winners are added one by one.
+        for (int l = 0; l < 8; l++)
+            rIn[where.GetElement(l)] += rOut[q0 + l];
+        return true;
+    }
+
+    // Tap v of 8 windows: row[v + stride * l] for l < 8.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector256<float> Tap(float* row, int v, int stride)
+    {
+        if (stride == 1)
+            return Avx.LoadVector256(row + v);
+        float* p = row + (v & ~1);
+        var a = Avx.LoadVector256(p);
+        var b = Avx.LoadVector256(p + 8);
+        return (v & 1) == 0 ? VectorPairs.Even(a, b) : VectorPairs.Odd(a, b);
+    }
+}
