@@ -5,13 +5,16 @@ namespace PrunedLrp.Kernels;
 /// <c>y[n, j] = sum_i x[n, i] W[j, i] + b[j]</c> and its transpose <c>dx[n, i] = sum_j dy[n, j] W[j, i]</c>.
 /// </summary>
 /// <remarks>
-/// W^T and W are each packed once as the right operand of <see cref="Gemm"/> (twice the weight memory), so a batch of
-/// one streams the packed weights once, on both cores, without re-packing.
+/// Up to <see cref="DenseVector.MaxBatch"/> samples (the explain path's usual case) the products read W itself
+/// (<see cref="DenseVector"/>: memory-bound matrix-vector products, no extra copy). Larger batches use
+/// <see cref="Gemm"/> with W^T and W packed as right operands, each packed on its first use and then kept (twice the
+/// weight memory, spent only by callers that run such batches).
 /// </remarks>
 public sealed class DenseOperator
 {
-    readonly PackedMatrix _forward;  // W^T [in, out]
-    readonly PackedMatrix _backward; // W [out, in]
+    readonly ReadOnlyMemory<float> _weight; // W [out, in]
+    PackedMatrix? _forward;  // W^T [in, out], packed on the first large batch
+    PackedMatrix? _backward; // W [out, in], packed on the first large batch
 
     /// <summary>Prepares the product for weight <paramref name="weight"/> [out, in] (row-major).</summary>
     public DenseOperator(int outFeatures, int inFeatures, ReadOnlyMemory<float> weight)
@@ -22,8 +25,7 @@ public sealed class DenseOperator
             throw new ArgumentException($"weight has {weight.Length} values, want {outFeatures}x{inFeatures}", nameof(weight));
         OutFeatures = outFeatures;
         InFeatures = inFeatures;
-        _forward = PackedMatrix.PackRight(true, inFeatures, outFeatures, weight.Span, inFeatures);
-        _backward = PackedMatrix.PackRight(false, outFeatures, inFeatures, weight.Span, inFeatures);
+        _weight = weight;
     }
 
     /// <summary>Output features (rows of W).</summary>
@@ -40,9 +42,15 @@ public sealed class DenseOperator
             throw new ArgumentException($"bias has {bias.Length} values, want {OutFeatures}", nameof(bias));
         Check(x.Length, batch, InFeatures, nameof(x));
         Check(y.Length, batch, OutFeatures, nameof(y));
+        if (batch <= DenseVector.MaxBatch)
+        {
+            DenseVector.Forward(_weight.Span, OutFeatures, InFeatures, x, bias.IsEmpty ? bias : bias[..OutFeatures], y, batch);
+            return;
+        }
         if (!bias.IsEmpty)
             for (int n = 0; n < batch; n++) bias[..OutFeatures].CopyTo(y.Slice(n * OutFeatures, OutFeatures));
-        Gemm.Multiply(false, batch, x, InFeatures, _forward, y, OutFeatures, accumulate: !bias.IsEmpty);
+        var packed = _forward ?? Pack(ref _forward, transpose: true);
+        Gemm.Multiply(false, batch, x, InFeatures, packed, y, OutFeatures, accumulate: !bias.IsEmpty);
     }
 
     /// <summary><c>dx[n, i] = sum_j dy[n, j] W[j, i]</c>: the transposed product (gradient with respect to the input).</summary>
@@ -51,7 +59,22 @@ public sealed class DenseOperator
         ArgumentOutOfRangeException.ThrowIfNegative(batch);
         Check(dy.Length, batch, OutFeatures, nameof(dy));
         Check(dx.Length, batch, InFeatures, nameof(dx));
-        Gemm.Multiply(false, batch, dy, OutFeatures, _backward, dx, InFeatures, accumulate: false);
+        if (batch <= DenseVector.MaxBatch)
+        {
+            DenseVector.Backward(_weight.Span, OutFeatures, InFeatures, dy, dx, batch);
+            return;
+        }
+        var packed = _backward ?? Pack(ref _backward, transpose: false);
+        Gemm.Multiply(false, batch, dy, OutFeatures, packed, dx, InFeatures, accumulate: false);
+    }
+
+    // Packs W^T (forward) or W (transposed product) once; concurrent first callers may both pack, one copy is kept.
+    PackedMatrix Pack(ref PackedMatrix? slot, bool transpose)
+    {
+        var packed = transpose
+            ? PackedMatrix.PackRight(true, InFeatures, OutFeatures, _weight.Span, InFeatures)
+            : PackedMatrix.PackRight(false, OutFeatures, InFeatures, _weight.Span, InFeatures);
+        return Interlocked.CompareExchange(ref slot, packed, null) ?? packed;
     }
 
     static void Check(int length, int batch, int features, string name)

@@ -18,6 +18,9 @@ public class DenseOperatorTests
     [InlineData(33, 65, 13)]
     [InlineData(0, 5, 2)]
     [InlineData(5, 0, 2)]
+    [InlineData(70, 2000, 4)]   // the largest batch of the vector path, split over threads
+    [InlineData(70, 2000, 5)]   // the smallest batch of the packed GEMM path
+    [InlineData(2, 3, 4)]
     public void ForwardAndBackward_MatchReference(int outF, int inF, int batch)
     {
         var rng = new Random(outF * 1000 + inF + batch);
@@ -27,7 +30,7 @@ public class DenseOperatorTests
         var dy = KernelAssert.Random(rng, batch * outF);
         var op = new DenseOperator(outF, inF, w);
 
-        var y = new float[batch * outF];
+        var y = KernelAssert.Random(rng, batch * outF); // garbage that must be overwritten
         op.Forward(x, bias, y, batch);
         KernelAssert.Close(ReferenceDense.Forward(outF, inF, w, x, bias, batch), y, inF, "forward with bias");
         op.Forward(x, [], y, batch);
