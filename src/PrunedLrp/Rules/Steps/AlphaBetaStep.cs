@@ -16,14 +16,16 @@ internal sealed class AlphaBetaStep : LinearStep
     readonly float[] _biasPos, _biasNeg;
 
     public AlphaBetaStep(LinearLayer layer, float alpha, float beta, float stabilizer, bool inputNonNegative)
-        : base(layer, inBuffers: 4, outBuffers: 2)
+        : base(layer, inBuffers: inputNonNegative ? 2 : 4, outBuffers: 2)
     {
         _alpha = alpha;
         _beta = beta;
         _stabilizer = stabilizer;
         _nonNegative = inputNonNegative;
         _pos = layer.Variant(WeightVariant.Positive);
-        _neg = layer.Variant(WeightVariant.Negative);
+        // W- serves only the beta part and the x- terms: ZPlus after a ReLU never reads it, so it is not prepared
+        // (its operator would hold another copy of the weights, 164 MB on VGG-16).
+        _neg = beta != 0f || !inputNonNegative ? layer.Variant(WeightVariant.Negative) : _pos;
         _biasPos = layer.BiasVariant(WeightVariant.Positive);
         _biasNeg = layer.BiasVariant(WeightVariant.Negative);
     }
@@ -33,8 +35,9 @@ internal sealed class AlphaBetaStep : LinearStep
         int b = args.Batch;
         var carver = new ScratchCarver(args.Scratch);
         var x = MaskedInput(ref args, carver.Take(b * In));
-        var xp = carver.Take(b * In);
-        var xn = carver.Take(b * In);
+        // x+ and x- buffers only when x can be negative (after a ReLU, x is x+ and x- is never read).
+        var xp = _nonNegative ? default : carver.Take(b * In);
+        var xn = _nonNegative ? default : carver.Take(b * In);
         var c = carver.Take(b * In);
         var z = carver.Take(b * Out);
         var t = carver.Take(b * Out);
