@@ -21,14 +21,25 @@ internal static class LayerProfile
                 ms[r] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
             }
             Array.Sort(ms);
+            // The transposed product of the relevance pass, dx = W^T dy, on the same geometry.
+            var back = new double[repeats];
+            var dx = new float[layer.InputSize];
+            for (int r = 0; r < repeats; r++)
+            {
+                long start = Stopwatch.GetTimestamp();
+                conv.Operator.BackwardData(ws.Activations[id].AsSpan(0, layer.OutputSize), dx, 1, ws.Scratch);
+                back[r] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            }
+            Array.Sort(back);
             var s = conv.Shape;
             double gflop = 2.0 * s.OutSize * (s.InChannels / s.Groups) * s.KernelHeight * s.KernelWidth / 1e9;
-            rows.Add((ms[repeats / 2], string.Create(CultureInfo.InvariantCulture,
-                $"node {id,3} {s.InChannels,4}->{s.OutChannels,4} k{s.KernelHeight}x{s.KernelWidth} s{s.StrideHeight} out {s.OutHeight}x{s.OutWidth}: {ms[repeats / 2],7:F2} ms {gflop / ms[repeats / 2] * 1000,6:F1} GFLOP/s")));
+            double f = ms[repeats / 2], b = back[repeats / 2];
+            rows.Add((f + b, string.Create(CultureInfo.InvariantCulture,
+                $"node {id,3} {s.InChannels,4}->{s.OutChannels,4} k{s.KernelHeight}x{s.KernelWidth} s{s.StrideHeight} out {s.OutHeight}x{s.OutWidth}: forward {f,7:F2} ms {gflop / f * 1000,6:F1} GFLOP/s, transposed {b,7:F2} ms {gflop / b * 1000,6:F1} GFLOP/s")));
         }
         foreach (var row in rows.OrderByDescending(r => r.Ms).Take(15))
             Console.WriteLine(row.Text);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"conv total {rows.Sum(r => r.Ms):F1} ms"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"conv total (forward + transposed) {rows.Sum(r => r.Ms):F1} ms"));
     }
 
     public static void Run(string path, int repeats)

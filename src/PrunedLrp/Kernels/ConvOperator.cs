@@ -12,10 +12,10 @@ namespace PrunedLrp.Kernels;
 /// rounding error onto its neighbours (measured: PLRP-M parity error 3.8e-3 instead of 7e-7), where the direct sum
 /// keeps such an entry to the outputs that read it. Otherwise, per sample and group, Forward is
 /// <c>y_g = W_g col(x_g)</c> with the column matrix packed block by block straight from x
-/// (<see cref="ImplicitColumns"/>, never stored). BackwardData of a stride-1 convolution is itself a stride-1
+/// (<see cref="ImplicitColumns"/>, never stored). BackwardData of a stride-1 convolution with at least 16 input channels per group is itself a stride-1
 /// convolution of dy with the flipped, transposed kernel, <c>dx_g = W'_g col'(dy_g)</c> with
-/// <c>W'[c, o, u, v] = W[o, c, kH-1-u, kW-1-v]</c> and pads <c>d*(k-1) - pad</c>, so it needs no scatter either; strided
-/// ones fold <c>W_g^T dy_g</c> back (col2im, see <see cref="Im2Col"/>). Both kernel matrices are packed once for
+/// <c>W'[c, o, u, v] = W[o, c, kH-1-u, kW-1-v]</c> and pads <c>d*(k-1) - pad</c>, so it needs no scatter either; the others
+/// fold <c>W_g^T dy_g</c> back (col2im, see <see cref="Im2Col"/>). Both kernel matrices are packed once for
 /// <see cref="Gemm"/>; 1x1, stride-1, unpadded convolutions use x itself as the column matrix; groups with one input
 /// channel and fewer than 6 outputs (depthwise) run direct (<see cref="DepthwiseConv"/>). All per-call state lives on
 /// the stack or in the caller's scratch.
@@ -24,7 +24,7 @@ public sealed unsafe class ConvOperator
 {
     readonly PackedMatrix[] _forward;  // per group: W_g [coutG, K], K = cinG*kH*kW
     readonly PackedMatrix[] _backward; // per group: flipped W'_g [cinG, coutG*kH*kW] (stride 1), else W_g^T [K, coutG]
-    readonly bool _pointwise, _unitStride;
+    readonly bool _pointwise, _transposedConv; // _transposedConv: BackwardData as a stride-1 conv of dy, not col2im
     readonly float[]? _direct;         // weights of a depthwise-like conv (one input channel per group), run direct
     readonly Winograd3x3? _winograd;   // forward of 3x3 stride-1 convolutions with enough channels
 
@@ -42,7 +42,9 @@ public sealed unsafe class ConvOperator
             _forward = _backward = [];
             return;
         }
-        _unitStride = shape is { StrideHeight: 1, StrideWidth: 1 };
+        // The transposed conv computes cinG rows per column it packs; with few input channels (an RGB first layer:
+        // 3 rows for 576-deep columns) packing dominates, and W^T dy (27 rows) plus the col2im fold is 3x faster.
+        _transposedConv = shape is { StrideHeight: 1, StrideWidth: 1 } && shape.InChannels / groups >= 16;
         if (shape is { Groups: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, DilationHeight: 1, DilationWidth: 1 }
             && Winograd3x3.Applies(shape.InChannels, shape.OutChannels, shape.OutHeight, shape.OutWidth))
         {
@@ -51,13 +53,13 @@ public sealed unsafe class ConvOperator
         }
         _forward = _winograd != null ? [] : new PackedMatrix[groups];
         _backward = new PackedMatrix[groups];
-        var flipped = _unitStride ? new float[coutG * k] : [];
+        var flipped = _transposedConv ? new float[coutG * k] : [];
         for (int g = 0; g < groups; g++)
         {
             var wg = weight.Span.Slice(g * coutG * k, coutG * k);
             if (_winograd == null)
                 _forward[g] = PackedMatrix.PackLeft(false, coutG, k, wg, k);
-            if (_unitStride)
+            if (_transposedConv)
             {
                 FlipTranspose(shape, wg, flipped);
                 _backward[g] = PackedMatrix.PackLeft(false, k / (shape.KernelHeight * shape.KernelWidth),
@@ -76,11 +78,10 @@ public sealed unsafe class ConvOperator
     public ConvShape Shape { get; }
 
     /// <summary>Scratch floats that <see cref="Forward"/> and <see cref="BackwardData"/> need for <paramref name="batch"/> samples.</summary>
-    /// <remarks>The column matrix (inC/groups * kH * kW) x (oH * oW) of a strided convolution's BackwardData, reused for
-    /// every sample and group; 0 for every other case.</remarks>
-    public int ScratchLength(int batch) =>
-        _winograd != null ? _winograd.ScratchLength
-        : _pointwise || _unitStride || _direct != null ? 0 : ColumnRows(Shape) * Shape.OutHeight * Shape.OutWidth;
+    /// <remarks>The Winograd blocks of Forward, and the column matrix (inC/groups * kH * kW) x (oH * oW) of a BackwardData
+    /// that folds (strided, or fewer than 16 input channels per group), reused for every sample and group.</remarks>
+    public int ScratchLength(int batch) => Math.Max(_winograd?.ScratchLength ?? 0,
+        _pointwise || _transposedConv || _direct != null ? 0 : ColumnRows(Shape) * Shape.OutHeight * Shape.OutWidth);
 
     /// <summary>y = conv(x, W) + bias (no bias term when <paramref name="bias"/> is empty).</summary>
     public void Forward(ReadOnlySpan<float> x /* [batch, inC, H, W] */, ReadOnlySpan<float> bias, Span<float> y /* [batch, outC, oH, oW] */, int batch, Span<float> scratch)
@@ -145,7 +146,7 @@ public sealed unsafe class ConvOperator
                 Gemm.Multiply(_backward[g], false, n, dyg, n, dxg, n, accumulate: false);
                 continue;
             }
-            if (_unitStride)
+            if (_transposedConv)
             {
                 fixed (float* pdy = dyg)
                 {

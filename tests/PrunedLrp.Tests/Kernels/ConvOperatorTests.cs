@@ -68,6 +68,13 @@ public class ConvOperatorTests
         { Shape(4, 5, 1, 9, 9, 2, 2, 1, 1, 2, 2, 2, 2, 1, 1), 1 },       // pads beyond the kernel reach: negative transposed pads
         { Shape(5, 6, 1, 7, 11, 3, 2, 1, 1, 2, 0, 1, 3, 2, 3), 2 },      // dilated, asymmetric, stride 1
         { Shape(4, 6, 1, 15, 15, 3, 3, 2, 1, 1, 1, 1, 1, 1, 1), 1 },     // stride only along height: column path backward
+        // BackwardData as a flipped-kernel stride-1 conv needs >= 16 input channels: the same geometries again with 16.
+        { Shape(16, 8, 1, 30, 56, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), 1 },
+        { Shape(16, 6, 1, 1, 4500, 1, 9, 1, 1, 0, 0, 4, 4, 1, 1), 1 },
+        { Shape(16, 5, 1, 9, 9, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1), 2 },
+        { Shape(16, 5, 1, 9, 9, 2, 2, 1, 1, 2, 2, 2, 2, 1, 1), 1 },
+        { Shape(16, 6, 1, 7, 11, 3, 2, 1, 1, 2, 0, 1, 3, 2, 3), 2 },
+        { Shape(32, 6, 2, 12, 10, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), 1 },   // two groups of 16
         { Shape(3, 8, 1, 40, 75, 7, 7, 2, 2, 3, 3, 3, 3, 1, 1), 1 },     // ResNet-like stem: stride-2 vector gathers and clipped edges
         // Winograd F(2x2, 3x3): >= 16 channels each way, 3x3, stride 1; odd sizes leave half tiles and tails of 8 tiles.
         { Shape(16, 16, 1, 4, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), 1 },
@@ -168,11 +175,15 @@ public class ConvOperatorTests
     }
 
     [Fact]
-    public void ScratchLength_UnitStride_IsZero()
+    public void ScratchLength_UnitStrideManyChannels_IsZero()
     {
-        // Stride-1 convolutions pack their column matrices on the fly in both directions.
-        var s = Shape(2, 4, 1, 9, 9, 3, 3, 1, 1, 1, 1, 1, 1, 2, 2);
+        // Stride-1 convolutions with >= 16 input channels pack their column matrices on the fly in both directions
+        // (dilated here, so Winograd does not apply and needs no blocks either).
+        var s = Shape(16, 4, 1, 9, 9, 3, 3, 1, 1, 1, 1, 1, 1, 2, 2);
         Assert.Equal(0, new ConvOperator(s, new float[s.WeightSize]).ScratchLength(4));
+        // An RGB-like first layer folds W^T dy instead: one 27 x (9 x 9) column matrix.
+        var rgb = Shape(3, 8, 1, 9, 9, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1);
+        Assert.Equal(27 * 81, new ConvOperator(rgb, new float[rgb.WeightSize]).ScratchLength(1));
     }
 
     static void CheckAgainstReference(Random rng, ConvShape s, int batch)
