@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Same-session comparison: PyTorch forward + Zennit 0.5.1 explain against plrp bench (forward, LRP, PLRP) on VGG-16
 # and ResNet-50, batch 1, 2 threads, each side run back to back per model. Writes bench/results/explain-vs-zennit.md.
-#   ZENNIT_SRC=/tmp/zennit/src tools/bench/compare_zennit.sh [runs]
+#   ZENNIT_SRC=/tmp/zennit/src tools/bench/compare_zennit.sh [runs] [output.md]
 # Needs bench/models/{vgg16,resnet50}.onnx (tools/bench/export_bench_models.py) and Debian's python3-torch.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 runs=${1:-5}
-out=bench/results/explain-vs-zennit.md
+out=${2:-bench/results/explain-vs-zennit.md}
 tmp=$(mktemp -d)
 dotnet build -c Release src/PrunedLrp.Cli tools/PrunedLrp.Convert >/dev/null 2>&1 || { dotnet build -c Release src/PrunedLrp.Cli; dotnet build -c Release tools/PrunedLrp.Convert; }
 plrp="dotnet src/PrunedLrp.Cli/bin/Release/net10.0/plrp.dll"

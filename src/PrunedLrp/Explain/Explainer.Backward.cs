@@ -21,7 +21,7 @@ public sealed partial class Explainer
         // The second temporary serves only two-input nodes (Add); the mask and selection buffers only pruning.
         bool hasTwoInputNodes = _model.Layers.Any(l => l is { Inputs.Length: > 1 });
         _temp2 = hasTwoInputNodes ? new float[capacity * maxSize] : [];
-        _mask = _pruning is null ? [] : new float[capacity * maxSize];
+        _mask = _pruning is { Mode: Pruning.PruneMode.M } ? new float[capacity * maxSize] : []; // PLRP-M only
         _keep = _pruning is null ? [] : new bool[maxSize];
         _selectionScratch = _pruning is null ? [] : new float[Pruning.RelevanceSelection.ScratchLength(maxSize)];
         _targets = new int[capacity];

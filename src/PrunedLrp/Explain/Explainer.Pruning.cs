@@ -16,7 +16,7 @@ public sealed partial class Explainer
         var r = Buffer(_relevance, node, batch);
         double p = options.Sparsity[options.Sparsity.Count == 1 ? 0 : pointIndex];
         double pNeg = options.SparsityNegative ?? p;
-        var mask = _mask.AsSpan(0, batch * size);
+        var mask = options.Mode == PruneMode.M ? _mask.AsSpan(0, batch * size) : default;
         for (int n = 0; n < batch; n++)
         {
             var rn = r.Slice(n * size, size);
@@ -24,21 +24,19 @@ public sealed partial class Explainer
             var sel = options.Select == SelectMode.Mass
                 ? RelevanceSelection.SelectByMass(rn, p, pNeg, keep, _selectionScratch)
                 : RelevanceSelection.SelectTopK(rn, TopKCount(size, options.TopK), keep, _selectionScratch);
-            double before = Sum(rn);
+            double before = PruningPasses.Sum(rn);
             double lambdaPos = sel.KeptPositiveMass != 0 ? sel.PositiveMass / sel.KeptPositiveMass : 0;
             double lambdaNeg = sel.KeptNegativeMass != 0 ? sel.NegativeMass / sel.KeptNegativeMass : 0;
-            var maskN = mask.Slice(n * size, size);
-            for (int i = 0; i < size; i++)
-            {
-                maskN[i] = keep[i] ? 1f : 0f;
-                if (options.Mode == PruneMode.Lambda)
-                    rn[i] = !keep[i] ? 0f : rn[i] * (float)(rn[i] > 0 ? lambdaPos : lambdaNeg);
-            }
             bool isLambda = options.Mode == PruneMode.Lambda;
+            double after = 0;
+            if (isLambda)
+                after = PruningPasses.ScaleKept(rn, keep, (float)lambdaPos, (float)lambdaNeg);
+            else
+                PruningPasses.Mask(keep, mask.Slice(n * size, size));
             _reports[pointIndex * _batch + n] = new PruningPointReport(
                 node, n, size, sel.KeptPositive + sel.KeptNegative, sel.PositiveMass, sel.NegativeMass,
                 sel.PositiveMass - sel.KeptPositiveMass, sel.NegativeMass - sel.KeptNegativeMass,
-                isLambda ? lambdaPos : 1, isLambda ? lambdaNeg : 1, before, isLambda ? Sum(rn) : 0);
+                isLambda ? lambdaPos : 1, isLambda ? lambdaNeg : 1, before, after);
         }
         if (options.Mode == PruneMode.M)
         {
@@ -46,7 +44,7 @@ public sealed partial class Explainer
             for (int n = 0; n < batch; n++)
             {
                 ref var report = ref _reports[pointIndex * _batch + n];
-                report = report with { SumAfter = Sum(r.Slice(n * size, size)) };
+                report = report with { SumAfter = PruningPasses.Sum(r.Slice(n * size, size)) };
             }
         }
     }
@@ -82,12 +80,4 @@ public sealed partial class Explainer
     }
 
     static int TopKCount(int size, double topK) => topK < 1 ? RelevanceSelection.TopKCount(size, topK) : (int)Math.Min(topK, size);
-
-    static double Sum(ReadOnlySpan<float> values)
-    {
-        double sum = 0;
-        foreach (float v in values)
-            sum += v;
-        return sum;
-    }
 }
