@@ -40,7 +40,7 @@ public static unsafe class Gemm
             if (portable)
             {
                 g.Kernel = &GemmMicroKernel.Portable6x16;
-                g.UseRowKernel = false;
+                g.UseFmaEdgeKernels = false;
             }
             GemmDriver.Run(ref g);
         }
@@ -116,7 +116,7 @@ public static unsafe class Gemm
         {
             M = m, N = n, K = k, C = c, Ldc = ldc, Accumulate = accumulate,
             Kernel = fma ? &GemmMicroKernel.Fma6x16 : &GemmMicroKernel.Portable6x16,
-            UseRowKernel = fma,
+            UseFmaEdgeKernels = fma,
         };
     }
 

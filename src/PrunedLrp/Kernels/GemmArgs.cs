@@ -26,7 +26,7 @@ internal unsafe struct GemmArgs
     public delegate*<void*, int, int, int, int, float*, void> PackBFrom;
     public void* PackBContext;
     public delegate*<int, float*, float*, float*, int, int, int, bool, void> Kernel;
-    public bool UseRowKernel;
+    public bool UseFmaEdgeKernels;
     public bool SplitN;
     public int Chunks;
 }

@@ -119,7 +119,8 @@ internal static unsafe class GemmDriver
                 int mr = Math.Min(MR, mc - ir);
                 float* a = ap + (long)ir * kc;
                 float* cc = c + (long)ir * ldc + jr;
-                if (mr == 1 && g.UseRowKernel) GemmMicroKernel.Fma1x16(kc, a, b, cc, nr, accumulate);
+                if (mr == 1 && g.UseFmaEdgeKernels) GemmMicroKernel.Fma1x16(kc, a, b, cc, nr, accumulate);
+                else if (nr <= 8 && g.UseFmaEdgeKernels) GemmMicroKernel.Fma6x8(kc, a, b, cc, ldc, mr, nr, accumulate);
                 else kernel(kc, a, b, cc, ldc, mr, nr, accumulate);
             }
         }

@@ -65,6 +65,51 @@ internal static unsafe class GemmMicroKernel
         StoreEdge(t, c, ldc, mr, nr, accumulate);
     }
 
+    /// <summary>
+    /// 6 x 8 tile for a last column panel with at most 8 valid columns (n = 49 of a 7x7 feature map leaves 1 of 16):
+    /// half the work of <see cref="Fma6x16"/>; two sets of 6 accumulators over even and odd k keep both FMA ports busy.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Fma6x8(int kc, float* a, float* b, float* c, int ldc, int mr, int nr, bool accumulate)
+    {
+        Vector256<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
+        Vector256<float> d0 = default, d1 = default, d2 = default, d3 = default, d4 = default, d5 = default;
+        int p = 0;
+        for (; p + 2 <= kc; p += 2)
+        {
+            var b0 = Avx.LoadVector256(b);
+            var b1 = Avx.LoadVector256(b + NR);
+            c0 = Fma.MultiplyAdd(Avx.BroadcastScalarToVector256(a), b0, c0);
+            d0 = Fma.MultiplyAdd(Avx.BroadcastScalarToVector256(a + MR), b1, d0);
+            c1 = Fma.MultiplyAdd(Avx.BroadcastScalarToVector256(a + 1), b0, c1);
+            d1 = Fma.MultiplyAdd(Avx.BroadcastScalarToVector256(a + MR + 1), b1, d1);
+            c2 = Fma.MultiplyAdd(Avx.BroadcastScalarToVector256(a + 2), b0, c2);
+            d2 = Fma.MultiplyAdd(Avx.BroadcastScalarToVector256(a + MR + 2), b1, d2);
+            c3 = Fma.MultiplyAdd(Avx.BroadcastScalarToVector256(a + 3), b0, c3);
+            d3 = Fma.MultiplyAdd(Avx.BroadcastScalarToVector256(a + MR + 3), b1, d3);
+            c4 = Fma.MultiplyAdd(Avx.BroadcastScalarToVector256(a + 4), b0, c4);
+            d4 = Fma.MultiplyAdd(Avx.BroadcastScalarToVector256(a + MR + 4), b1, d4);
+            c5 = Fma.MultiplyAdd(Avx.BroadcastScalarToVector256(a + 5), b0, c5);
+            d5 = Fma.MultiplyAdd(Avx.BroadcastScalarToVector256(a + MR + 5), b1, d5);
+            a += 2 * MR;
+            b += 2 * NR;
+        }
+        if (p < kc)
+        {
+            var b0 = Avx.LoadVector256(b);
+            c0 = Fma.MultiplyAdd(Avx.BroadcastScalarToVector256(a), b0, c0);
+            c1 = Fma.MultiplyAdd(Avx.BroadcastScalarToVector256(a + 1), b0, c1);
+            c2 = Fma.MultiplyAdd(Avx.BroadcastScalarToVector256(a + 2), b0, c2);
+            c3 = Fma.MultiplyAdd(Avx.BroadcastScalarToVector256(a + 3), b0, c3);
+            c4 = Fma.MultiplyAdd(Avx.BroadcastScalarToVector256(a + 4), b0, c4);
+            c5 = Fma.MultiplyAdd(Avx.BroadcastScalarToVector256(a + 5), b0, c5);
+        }
+        float* t = stackalloc float[MR * NR];
+        Avx.Store(t, c0 + d0); Avx.Store(t + NR, c1 + d1); Avx.Store(t + 2 * NR, c2 + d2);
+        Avx.Store(t + 3 * NR, c3 + d3); Avx.Store(t + 4 * NR, c4 + d4); Avx.Store(t + 5 * NR, c5 + d5);
+        StoreEdge(t, c, ldc, mr, nr, accumulate);
+    }
+
     /// <summary>1 x 16 tile for a single row of A (batch-1 dense layers): 4-way k unrolling hides the FMA latency.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Fma1x16(int kc, float* a, float* b, float* c, int nr, bool accumulate)

@@ -44,10 +44,32 @@ internal static class Stabilizer
     /// (<paramref name="positive"/>) or z &lt; 0, zero elsewhere (Gamma's output split).</summary>
     public static void DivideWhere(ReadOnlySpan<float> r, ReadOnlySpan<float> den, float eps, ReadOnlySpan<float> z, bool positive, Span<float> s)
     {
-        for (int i = 0; i < s.Length; i++)
+        int n = s.Length, i = 0;
+        if (r.Length < n || den.Length < n || z.Length < n)
+            throw new ArgumentException("r, den and z must be at least as long as s");
+        ref float rr = ref MemoryMarshal.GetReference(r);
+        ref float dr = ref MemoryMarshal.GetReference(den);
+        ref float zr = ref MemoryMarshal.GetReference(z);
+        ref float sr = ref MemoryMarshal.GetReference(s);
+        if (Vector256.IsHardwareAccelerated)
         {
-            bool take = positive ? z[i] > 0f : z[i] < 0f;
-            s[i] = take ? r[i] / Apply(den[i], eps) : 0f;
+            var pos = Vector256.Create(eps);
+            var neg = Vector256.Create(-eps);
+            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                var zv = Vector256.LoadUnsafe(ref zr, (nuint)i);
+                var take = positive ? Vector256.GreaterThan(zv, Vector256<float>.Zero) : Vector256.LessThan(zv, Vector256<float>.Zero);
+                var dv = Vector256.LoadUnsafe(ref dr, (nuint)i);
+                var stab = dv + Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(dv, Vector256<float>.Zero), pos, neg);
+                // Outside the mask the quotient (even a NaN) is replaced by +0, as the scalar form never divides there.
+                ((Vector256.LoadUnsafe(ref rr, (nuint)i) / stab) & take).StoreUnsafe(ref sr, (nuint)i);
+            }
+        }
+        for (; i < n; i++)
+        {
+            float zi = Unsafe.Add(ref zr, i);
+            bool take = positive ? zi > 0f : zi < 0f;
+            Unsafe.Add(ref sr, i) = take ? Unsafe.Add(ref rr, i) / Apply(Unsafe.Add(ref dr, i), eps) : 0f;
         }
     }
 }

@@ -1,0 +1,70 @@
+using PrunedLrp.Layers;
+using Xunit;
+
+namespace PrunedLrp.Tests.Rules;
+
+/// <summary>The vectorized stabilized divisions against plain loops of Zennit's formula, lengths 0..257 (vector tails),
+/// with zeros of both signs among the denominators and the selectors.</summary>
+public class StabilizerTests
+{
+    const float Eps = 1e-6f;
+
+    public static TheoryData<int> Lengths()
+    {
+        var data = new TheoryData<int>();
+        foreach (int n in new[] { 0, 1, 3, 7, 8, 9, 16, 17, 31, 64, 100, 255, 256, 257 })
+            data.Add(n);
+        return data;
+    }
+
+    static float[] Values(Random rng, int n)
+    {
+        var v = new float[n];
+        for (int i = 0; i < n; i++)
+            v[i] = rng.Next(8) switch { 0 => 0f, 1 => -0f, _ => (float)(rng.NextDouble() * 4 - 2) };
+        return v;
+    }
+
+    static float Stab(float z) => z >= 0f ? z + Eps : z - Eps; // sgn(0) = +1, also for -0
+
+    [Theory]
+    [MemberData(nameof(Lengths))]
+    public void Divide_MatchesPlainLoop(int n)
+    {
+        var rng = new Random(n + 3);
+        var r = Values(rng, n);
+        var z = Values(rng, n);
+        var s = new float[n];
+        Stabilizer.Divide(r, z, Eps, s);
+        Assert.Equal(Enumerable.Range(0, n).Select(i => r[i] / Stab(z[i])).ToArray(), s);
+    }
+
+    [Theory]
+    [MemberData(nameof(Lengths))]
+    public void DivideWhere_MatchesPlainLoop(int n)
+    {
+        var rng = new Random(n + 5);
+        var r = Values(rng, n);
+        var den = Values(rng, n);
+        var z = Values(rng, n);
+        foreach (bool positive in new[] { true, false })
+        {
+            var s = Enumerable.Repeat(9f, n).ToArray(); // stale values must be overwritten
+            Stabilizer.DivideWhere(r, den, Eps, z, positive, s);
+            var expected = Enumerable.Range(0, n)
+                .Select(i => (positive ? z[i] > 0f : z[i] < 0f) ? r[i] / Stab(den[i]) : 0f).ToArray();
+            Assert.Equal(expected, s);
+        }
+    }
+
+    [Fact]
+    public void DivideWhere_NaNOutsideTheMask_GivesZero()
+    {
+        var r = Enumerable.Repeat(float.NaN, 9).ToArray();
+        var den = new float[9];
+        var z = Enumerable.Repeat(-1f, 9).ToArray();
+        var s = new float[9];
+        Stabilizer.DivideWhere(r, den, Eps, z, positive: true, s);
+        Assert.All(s, v => Assert.Equal(0f, v));
+    }
+}
