@@ -43,7 +43,8 @@ internal static class BenchCommand
                 explain = Time(() => explainer.Explain(x, [], relevance), warm, count);
             }
             var result = new BenchResult(parse.GetValue(model)!.Name, n, Environment.ProcessorCount, forward, explain,
-                parse.GetValue(lrp.Composite)!, parse.GetValue(lrp.Prune)!);
+                parse.GetValue(lrp.Composite)!, parse.GetValue(lrp.Prune)!,
+                System.Runtime.Intrinsics.X86.Avx2.IsSupported, System.Runtime.Intrinsics.X86.Fma.IsSupported, IsAot);
             if (parse.GetValue(json))
             {
                 stdout.WriteLine(JsonSerializer.Serialize(result, BenchJsonContext.Default.BenchResult));
@@ -62,8 +63,9 @@ internal static class BenchCommand
         return command;
     }
 
-    static string Simd => $"AVX2 {System.Runtime.Intrinsics.X86.Avx2.IsSupported}, FMA {System.Runtime.Intrinsics.X86.Fma.IsSupported}, "
-        + $"AOT {!System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported}";
+    static string Simd => $"AVX2 {System.Runtime.Intrinsics.X86.Avx2.IsSupported}, FMA {System.Runtime.Intrinsics.X86.Fma.IsSupported}, AOT {IsAot}";
+
+    static bool IsAot => !System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported;
 
     static float[] MakeInput(FileInfo? file, Model m, int n)
     {
@@ -105,8 +107,9 @@ internal static class BenchCommand
 /// <summary>Timing of one operation in milliseconds.</summary>
 internal sealed record Timing(double MedianMs, double MinMs, double MaxMs);
 
-/// <summary>What <c>plrp bench --json</c> prints.</summary>
-internal sealed record BenchResult(string Model, int Batch, int Cores, Timing Forward, Timing? Explain, string Composite, string Prune);
+/// <summary>What <c>plrp bench --json</c> prints (Avx2 / Fma: the instruction sets the kernels use; Aot: a Native AOT binary).</summary>
+internal sealed record BenchResult(string Model, int Batch, int Cores, Timing Forward, Timing? Explain, string Composite, string Prune,
+    bool Avx2, bool Fma, bool Aot);
 
 /// <summary>Source-generated JSON for AOT.</summary>
 [JsonSerializable(typeof(BenchResult))]

@@ -25,6 +25,25 @@ public class CliTests
         Assert.Contains(dir, output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Bench_Json_HasTimingsAndRuntimeState()
+    {
+        var (code, output, err) = CommandLine.Plrp("bench", "--model", Data("fashion", "model.plrp"), "--runs", "3", "--warmup", "1", "--json");
+        Assert.True(code == 0, err);
+        using var json = System.Text.Json.JsonDocument.Parse(output);
+        var root = json.RootElement;
+        foreach (string task in new[] { "Forward", "Explain" })
+        {
+            var t = root.GetProperty(task);
+            double min = t.GetProperty("MinMs").GetDouble(), median = t.GetProperty("MedianMs").GetDouble(), max = t.GetProperty("MaxMs").GetDouble();
+            Assert.True(min > 0 && min <= median && median <= max, $"{task}: {min} {median} {max}");
+        }
+        Assert.Equal(System.Runtime.Intrinsics.X86.Avx2.IsSupported, root.GetProperty("Avx2").GetBoolean());
+        Assert.Equal(System.Runtime.Intrinsics.X86.Fma.IsSupported, root.GetProperty("Fma").GetBoolean());
+        Assert.False(root.GetProperty("Aot").GetBoolean()); // the tests run the command in this JIT process
+        Assert.Equal("epsilon-plus-flat", root.GetProperty("Composite").GetString());
+    }
+
     [Theory]
     [InlineData("explain", new[] { "--model", "--input", "--fasta", "--out", "--composite", "--target", "--prune", "--sparsity", "--sparsity-neg", "--select", "--topk", "--prune-input", "--layers-out", "--heatmap", "--tsv", "--bedgraph", "--rule" })]
     [InlineData("evaluate", new[] { "--model", "--input", "--mask", "--sparsity", "--steps", "--baseline", "--out" })]
