@@ -78,10 +78,15 @@ public sealed unsafe class ConvOperator
     public ConvShape Shape { get; }
 
     /// <summary>Scratch floats that <see cref="Forward"/> and <see cref="BackwardData"/> need for <paramref name="batch"/> samples.</summary>
-    /// <remarks>The Winograd blocks of Forward, and the column matrix (inC/groups * kH * kW) x (oH * oW) of a BackwardData
-    /// that folds (strided, or fewer than 16 input channels per group), reused for every sample and group.</remarks>
+    /// <remarks>The Winograd blocks of Forward, and a block of the column matrix (inC/groups * kH * kW rows, up to 4 MB)
+    /// of a BackwardData that folds (strided, or fewer than 16 input channels per group).</remarks>
     public int ScratchLength(int batch) => Math.Max(_winograd?.ScratchLength ?? 0,
-        _pointwise || _transposedConv || _direct != null ? 0 : ColumnRows(Shape) * Shape.OutHeight * Shape.OutWidth);
+        _pointwise || _transposedConv || _direct != null ? 0 : ColumnRows(Shape) * FoldBlock(ColumnRows(Shape), Shape.OutHeight * Shape.OutWidth));
+
+    // Output positions per column block of the folding BackwardData: all of them up to 4 MB of columns.
+    const int FoldBlockFloats = 1 << 20;
+
+    static int FoldBlock(int rows, int positions) => Math.Clamp(FoldBlockFloats / Math.Max(1, rows), 1, Math.Max(1, positions));
 
     /// <summary>y = conv(x, W) + bias (no bias term when <paramref name="bias"/> is empty).</summary>
     public void Forward(ReadOnlySpan<float> x /* [batch, inC, H, W] */, ReadOnlySpan<float> bias, Span<float> y /* [batch, outC, oH, oW] */, int batch, Span<float> scratch)
@@ -155,9 +160,17 @@ public sealed unsafe class ConvOperator
                 }
                 continue;
             }
-            var col = scratch[..(k * n)];
-            Gemm.Multiply(_backward[g], false, n, dyg, n, col, n, accumulate: false);
-            Fold(s, col, dxg, cinG);
+            // W^T dy by blocks of output positions, each folded before the next, so the column scratch stays bounded
+            // (a 1-D genomics layer at 1 Mb would need k x 1M floats at once).
+            dxg.Clear();
+            int block = FoldBlock(k, n);
+            for (int j0 = 0; j0 < n; j0 += block)
+            {
+                int width = Math.Min(block, n - j0);
+                var col = scratch[..(k * width)];
+                Gemm.Multiply(_backward[g], false, width, dyg[j0..], n, col, width, accumulate: false);
+                Fold(s, col, dxg, cinG, j0, j0 + width);
+            }
         }
     }
 
@@ -203,21 +216,25 @@ public sealed unsafe class ConvOperator
     {
         public ConvShape Shape;
         public float* Image, Column;
-        public int ImageLength, ColumnLength, Channels, Parts;
+        public int ImageLength, ColumnLength, Channels, Parts, First, End; // First, End: the block of output positions
     }
 
     const int ParallelColumnFloats = 1 << 16;
     const int Chunks = 8; // channel ranges the two kernel threads claim dynamically
 
-    static void Fold(in ConvShape s, ReadOnlySpan<float> col, Span<float> image, int channels)
+    static void Fold(in ConvShape s, ReadOnlySpan<float> col, Span<float> image, int channels, int j0, int j1)
     {
         fixed (float* pi = image)
         fixed (float* pc = col)
         {
-            var job = new ColumnJob { Shape = s, Image = pi, Column = pc, ImageLength = image.Length, ColumnLength = col.Length, Channels = channels };
+            var job = new ColumnJob
+            {
+                Shape = s, Image = pi, Column = pc, ImageLength = image.Length, ColumnLength = col.Length, Channels = channels,
+                First = j0, End = j1,
+            };
             job.Parts = Math.Min(channels, Chunks);
             if (col.Length < ParallelColumnFloats || !KernelWorker.TryRun(&FoldChunk, &job, job.Parts))
-                Im2Col.Fold(s, col, image, 0, channels);
+                Im2Col.Fold(s, col, image, 0, channels, j0, j1);
         }
     }
 
@@ -226,7 +243,7 @@ public sealed unsafe class ConvOperator
         ref var j = ref *(ColumnJob*)context;
         int part = chunk, parts = j.Parts;
         Im2Col.Fold(j.Shape, new ReadOnlySpan<float>(j.Column, j.ColumnLength), new Span<float>(j.Image, j.ImageLength),
-            j.Channels * part / parts, j.Channels * (part + 1) / parts);
+            j.Channels * part / parts, j.Channels * (part + 1) / parts, j.First, j.End);
     }
 
     // Direct depthwise passes split by channel over the two kernel threads.

@@ -8,35 +8,37 @@ namespace PrunedLrp.Kernels;
 internal static class Im2Col
 {
     /// <summary>
-    /// Overwrites channels [c0, c1) of <paramref name="dx"/> [channels, H, W] with the sum of the rows of
-    /// <paramref name="col"/> that read each input position (the adjoint of the column matrix above).
+    /// Adds to channels [c0, c1) of <paramref name="dx"/> [channels, H, W] the rows of <paramref name="col"/> that read
+    /// each input position, for the block of output positions j = p * oW + q in [<paramref name="j0"/>, <paramref name="j1"/>)
+    /// that <paramref name="col"/> holds (row stride j1 - j0): the adjoint of the column matrix above, block by block.
     /// </summary>
-    public static void Fold(in ConvShape s, ReadOnlySpan<float> col, Span<float> dx, int c0, int c1)
+    public static void Fold(in ConvShape s, ReadOnlySpan<float> col, Span<float> dx, int c0, int c1, int j0, int j1)
     {
-        int oH = s.OutHeight, oW = s.OutWidth, n = oH * oW, plane = s.InHeight * s.InWidth;
-        dx.Slice(c0 * plane, (c1 - c0) * plane).Clear();
+        int oW = s.OutWidth, width = j1 - j0;
         for (int c = c0; c < c1; c++)
         for (int u = 0; u < s.KernelHeight; u++)
         for (int v = 0; v < s.KernelWidth; v++)
         {
-            var row = col.Slice(((c * s.KernelHeight + u) * s.KernelWidth + v) * n, n);
+            var row = col.Slice(((c * s.KernelHeight + u) * s.KernelWidth + v) * width, width);
             int offW = v * s.DilationWidth - s.PadLeft;
             ValidRange(offW, s.StrideWidth, s.InWidth, oW, out int q0, out int q1);
             if (q1 <= q0) continue;
-            for (int p = 0; p < oH; p++)
+            for (int p = j0 / oW; p < s.OutHeight && p * oW < j1; p++)
             {
                 int ih = p * s.StrideHeight - s.PadTop + u * s.DilationHeight;
                 if ((uint)ih >= (uint)s.InHeight) continue;
-                var src = row.Slice(p * oW, oW);
+                int qa = Math.Max(q0, j0 - p * oW), qb = Math.Min(q1, j1 - p * oW);
+                if (qa >= qb) continue;
+                var src = row.Slice(p * oW + qa - j0, qb - qa);
                 var dst = dx.Slice((c * s.InHeight + ih) * s.InWidth, s.InWidth);
                 if (s.StrideWidth == 1)
                 {
-                    var d = dst.Slice(q0 + offW, q1 - q0);
-                    System.Numerics.Tensors.TensorPrimitives.Add(d, src[q0..q1], d);
+                    var d = dst.Slice(qa + offW, qb - qa);
+                    System.Numerics.Tensors.TensorPrimitives.Add(d, src, d);
                 }
                 else
                 {
-                    for (int q = q0; q < q1; q++) dst[q * s.StrideWidth + offW] += src[q];
+                    for (int q = qa; q < qb; q++) dst[q * s.StrideWidth + offW] += src[q - qa];
                 }
             }
         }
