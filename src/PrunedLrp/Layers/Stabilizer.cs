@@ -15,6 +15,11 @@ internal static class Stabilizer
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Apply(float z, float eps) => z >= 0f ? z + eps : z - eps;
 
+    // stab(z) on 8 lanes: -0 >= 0 holds, so -0 gets +eps like Zennit's (z == 0) + sign(z).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector256<float> Apply(Vector256<float> z, Vector256<float> eps)
+        => z + Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(z, Vector256<float>.Zero), eps, -eps);
+
     /// <summary><c>s = r / stab(z)</c> elementwise (s may alias r or z).</summary>
     public static void Divide(ReadOnlySpan<float> r, ReadOnlySpan<float> z, float eps, Span<float> s)
     {
@@ -26,15 +31,9 @@ internal static class Stabilizer
         ref float sr = ref MemoryMarshal.GetReference(s);
         if (Vector256.IsHardwareAccelerated)
         {
-            var pos = Vector256.Create(eps);
-            var neg = Vector256.Create(-eps);
+            var e = Vector256.Create(eps);
             for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
-            {
-                var zv = Vector256.LoadUnsafe(ref zr, (nuint)i);
-                // -0 >= 0 holds, so -0 gets +eps like Zennit's (z == 0) + sign(z).
-                var stab = zv + Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(zv, Vector256<float>.Zero), pos, neg);
-                (Vector256.LoadUnsafe(ref rr, (nuint)i) / stab).StoreUnsafe(ref sr, (nuint)i);
-            }
+                (Vector256.LoadUnsafe(ref rr, (nuint)i) / Apply(Vector256.LoadUnsafe(ref zr, (nuint)i), e)).StoreUnsafe(ref sr, (nuint)i);
         }
         for (; i < n; i++)
             Unsafe.Add(ref sr, i) = Unsafe.Add(ref rr, i) / Apply(Unsafe.Add(ref zr, i), eps);
@@ -53,16 +52,14 @@ internal static class Stabilizer
         ref float sr = ref MemoryMarshal.GetReference(s);
         if (Vector256.IsHardwareAccelerated)
         {
-            var pos = Vector256.Create(eps);
-            var neg = Vector256.Create(-eps);
+            var e = Vector256.Create(eps);
             for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
             {
                 var zv = Vector256.LoadUnsafe(ref zr, (nuint)i);
                 var take = positive ? Vector256.GreaterThan(zv, Vector256<float>.Zero) : Vector256.LessThan(zv, Vector256<float>.Zero);
-                var dv = Vector256.LoadUnsafe(ref dr, (nuint)i);
-                var stab = dv + Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(dv, Vector256<float>.Zero), pos, neg);
+                var quotient = Vector256.LoadUnsafe(ref rr, (nuint)i) / Apply(Vector256.LoadUnsafe(ref dr, (nuint)i), e);
                 // Outside the mask the quotient (even a NaN) is replaced by +0, as the scalar form never divides there.
-                ((Vector256.LoadUnsafe(ref rr, (nuint)i) / stab) & take).StoreUnsafe(ref sr, (nuint)i);
+                (quotient & take).StoreUnsafe(ref sr, (nuint)i);
             }
         }
         for (; i < n; i++)
