@@ -47,18 +47,25 @@ internal sealed unsafe class Winograd3x3
         _blockRows = (int)Math.Clamp(blockFloats / perRow, 1, _tileRows);
         _rowLength = 2 * GemmBlocking.RoundUp(_tileColumns, 8) + 8;
 
-        // One U_ξ at a time, so preparing the kernel costs 1/16 of U in temporary memory, not all of it.
-        var matrix = new float[outChannels * inChannels];
-        Span<float> u = stackalloc float[16];
-        for (int xi = 0; xi < 16; xi++)
+        // All 16 U_ξ in one rented buffer (reused by the next layer), each (o, c) transformed once.
+        int size = outChannels * inChannels;
+        var transformed = System.Buffers.ArrayPool<float>.Shared.Rent(16 * size);
+        try
         {
+            Span<float> u = stackalloc float[16];
             for (int o = 0; o < outChannels; o++)
             for (int c = 0; c < inChannels; c++)
             {
                 WinogradTransforms.Kernel(weight.Slice((o * inChannels + c) * 9, 9), u);
-                matrix[o * inChannels + c] = u[xi];
+                for (int xi = 0; xi < 16; xi++)
+                    transformed[xi * size + o * inChannels + c] = u[xi];
             }
-            _u[xi] = PackedMatrix.PackLeft(false, outChannels, inChannels, matrix, inChannels);
+            for (int xi = 0; xi < 16; xi++)
+                _u[xi] = PackedMatrix.PackLeft(false, outChannels, inChannels, transformed.AsSpan(xi * size, size), inChannels);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<float>.Shared.Return(transformed);
         }
     }
 
