@@ -73,7 +73,7 @@ public static class PngEncoder
         stream.Write(type);
         stream.Write(data);
         // the CRC covers the chunk type and data, not the length
-        uint crc = ~Crc32.Update(Crc32.Update(0xFFFFFFFFu, type), data);
+        uint crc = Crc32.Compute(type, data);
         BinaryPrimitives.WriteUInt32BigEndian(word, crc);
         stream.Write(word);
     }
