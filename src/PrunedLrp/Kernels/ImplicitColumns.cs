@@ -71,8 +71,8 @@ internal unsafe struct ImplicitColumns
                 int iw = seg.Column * g.StrideWidth - g.PadLeft + v * g.DilationWidth;
                 if (g.StrideWidth == 1)
                     CopyClipped(row, g.InWidth, iw, seg.Length, d);
-                else if (g.StrideWidth == 2 && Avx2.IsSupported && seg.Length == NR && iw >= 0 && iw + 2 * NR <= g.InWidth)
-                    GatherEven(row + iw, d);
+                else if (g.StrideWidth == 2 && Avx2.IsSupported)
+                    GatherEvenClipped(row, g.InWidth, iw, seg.Length, d);
                 else
                     for (int t = 0; t < seg.Length; t++, iw += g.StrideWidth)
                         d[t] = (uint)iw < (uint)g.InWidth ? row[iw] : 0f;
@@ -86,14 +86,20 @@ internal unsafe struct ImplicitColumns
         }
     }
 
-    // d[t] = src[2t] for t < 16 (stride-2 convolutions such as ResNet's 7x7 stem).
-    static void GatherEven(float* src, float* d)
+    // d[t] = row[iw + 2t] where 0 <= iw + 2t < width, else 0, for t < length (stride-2 convolutions such as ResNet's
+    // stem and its downsampling layers): 8 outputs per step from two loads where all 16 inputs lie inside the row.
+    static void GatherEvenClipped(float* row, int width, int iw, int length, float* d)
     {
-        Vector256.Store(VectorPairs.Even(Vector256.Load(src), Vector256.Load(src + 8)), d);
-        Vector256.Store(VectorPairs.Even(Vector256.Load(src + 16), Vector256.Load(src + 24)), d + 8);
+        int t = 0;
+        for (; t < length && iw + 2 * t < 0; t++) d[t] = 0f;
+        for (; t + 8 <= length && iw + 2 * t + 16 <= width; t += 8)
+            Vector256.Store(VectorPairs.Even(Vector256.Load(row + iw + 2 * t), Vector256.Load(row + iw + 2 * t + 8)), d + t);
+        for (; t < length; t++)
+            d[t] = iw + 2 * t < width ? row[iw + 2 * t] : 0f;
     }
 
-    // d[t] = row[iw + t] where 0 <= iw + t < width, else 0, for t < length.
+    // d[t] = row[iw + t] where 0 <= iw + t < width, else 0, for t < length; 8 at a time inside the row (rows of 14 or 7
+    // outputs split the 16-column panels into short runs).
     static void CopyClipped(float* row, int width, int iw, int length, float* d)
     {
         if (length == NR && iw >= 0 && iw + NR <= width)
@@ -105,6 +111,7 @@ internal unsafe struct ImplicitColumns
         int t0 = Math.Clamp(-iw, 0, length), t1 = Math.Clamp(width - iw, t0, length);
         int t = 0;
         for (; t < t0; t++) d[t] = 0f;
+        for (; t + 8 <= t1; t += 8) Vector256.Store(Vector256.Load(row + iw + t), d + t);
         for (; t < t1; t++) d[t] = row[iw + t];
         for (; t < length; t++) d[t] = 0f;
     }
