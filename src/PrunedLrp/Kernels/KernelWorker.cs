@@ -30,11 +30,39 @@ internal static unsafe class KernelWorker
     static delegate*<void*, int, void> s_body;
     static void* s_context;
 
+    static int s_workerThreadId;
+
     static KernelWorker()
     {
         if (!s_enabled) return;
         var thread = new Thread(Loop) { IsBackground = true, Name = "PrunedLrp kernel worker" };
         thread.Start();
+        s_workerThreadId = thread.ManagedThreadId;
+    }
+
+    // ManualResetEventSlim allocates its lock object (24 B) the first time a Wait has to block, which otherwise happens
+    // at some random later call (measured: once in ~2000 explains) and breaks "the steady state allocates nothing".
+    // Before the first real job, one job whose worker chunk outlasts the caller's makes the caller block once. (Not in
+    // the static constructor: the worker thread cannot touch this class's statics until that has returned.)
+    static void PrimeDoneWait()
+    {
+        if (Interlocked.CompareExchange(ref s_busy, 1, 0) != 0)
+            return;
+        int started = 0;
+        RunPosted(&PrimeChunk, &started, 2);
+    }
+
+    static void PrimeChunk(void* context, int chunk)
+    {
+        // Both chunks start before either ends (so the worker holds one), bounded in case the worker is slow to wake
+        // and the caller runs both.
+        ref int started = ref *(int*)context;
+        Interlocked.Increment(ref started);
+        long deadline = Environment.TickCount64 + 100;
+        while (Volatile.Read(ref started) < 2 && Environment.TickCount64 < deadline)
+            Thread.SpinWait(20);
+        if (Environment.CurrentManagedThreadId == s_workerThreadId)
+            Thread.Sleep(1); // longer than the caller's spin phase (200 spins, tens of µs), so its s_done.Wait() blocks
     }
 
     /// <summary>
@@ -44,8 +72,22 @@ internal static unsafe class KernelWorker
     /// </summary>
     public static bool TryRun(delegate*<void*, int, void> body, void* context, int chunks)
     {
-        if (chunks < 2 || !s_enabled || Interlocked.CompareExchange(ref s_busy, 1, 0) != 0)
+        if (chunks < 2 || !s_enabled)
             return false;
+        if (Volatile.Read(ref s_primed) == 0 && Interlocked.Exchange(ref s_primed, 1) == 0)
+            PrimeDoneWait();
+        if (Interlocked.CompareExchange(ref s_busy, 1, 0) != 0)
+            return false;
+        RunPosted(body, context, chunks);
+        return true;
+    }
+
+    static int s_primed;
+
+    // Runs a job; the caller holds s_busy, which is freed at the end (here, or by the worker when it wakes to a job that
+    // was withdrawn before it started).
+    static void RunPosted(delegate*<void*, int, void> body, void* context, int chunks)
+    {
         s_body = body;
         s_context = context;
         s_chunks = chunks;
@@ -68,7 +110,6 @@ internal static unsafe class KernelWorker
             }
             // else: the worker never touched the job; it frees itself when it wakes up.
         }
-        return true;
     }
 
     static void Claim(delegate*<void*, int, void> body, void* context, int chunks)

@@ -37,6 +37,8 @@ internal sealed unsafe class Winograd3x3
     public Winograd3x3(int inChannels, int outChannels, int inHeight, int inWidth, int outHeight, int outWidth,
         int padTop, int padLeft, ReadOnlySpan<float> weight, int blockFloats = DefaultBlockFloats)
     {
+        if (!Avx2.IsSupported)
+            throw new PlatformNotSupportedException("the Winograd transforms need AVX2 (ConvOperator checks Applies first)");
         if (weight.Length != outChannels * inChannels * 9)
             throw new ArgumentException($"weight has {weight.Length} values, want {outChannels * inChannels * 9}", nameof(weight));
         (_inChannels, _outChannels, _inHeight, _inWidth) = (inChannels, outChannels, inHeight, inWidth);

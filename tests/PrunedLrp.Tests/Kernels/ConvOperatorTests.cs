@@ -146,7 +146,7 @@ public class ConvOperatorTests
         Assert.Throws<ArgumentException>(() => new ConvOperator(Shape(2, 4, 1, 5, 5, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1), new float[71]));
     }
 
-    [Theory]
+    [Avx2Theory]
     [InlineData(16, 17, 9, 13, 1, 1)]
     [InlineData(21, 16, 20, 7, 0, 2)]
     [InlineData(16, 16, 11, 11, -1, 3)]
