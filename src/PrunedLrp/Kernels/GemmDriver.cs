@@ -62,7 +62,9 @@ internal static unsafe class GemmDriver
     static void Block(ref GemmArgs g, int m0, int m1, int n0, int n1)
     {
         float* packA = g.PackedA == null ? Buffer(ref t_packA, MC * KC) : null;
-        float* packB = g.PackedB == null ? Buffer(ref t_packB, KC * Math.Min(NC, RoundUp(n1 - n0, NR))) : null;
+        // Sized for the whole product's width, not this chunk's: chunks are claimed dynamically, so a thread that so
+        // far got only narrow chunks would otherwise grow its buffer (allocate) at some later call.
+        float* packB = g.PackedB == null ? Buffer(ref t_packB, KC * Math.Min(NC, RoundUp(g.N, NR))) : null;
         for (int jc = n0; jc < n1; jc += NC)
         {
             int nc = Math.Min(NC, n1 - jc);
