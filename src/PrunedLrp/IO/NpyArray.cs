@@ -12,17 +12,7 @@ public sealed class NpyArray
     {
         ArgumentNullException.ThrowIfNull(shape);
         ArgumentNullException.ThrowIfNull(data);
-        long count = 1;
-        foreach (int d in shape)
-        {
-            if (d < 0)
-                throw new ArgumentException($"shape has a negative dimension {d}", nameof(shape));
-            count *= d;
-            if (count > Array.MaxLength)
-                throw new ArgumentException("shape has more elements than an array can hold", nameof(shape));
-        }
-        if (count != data.Length)
-            throw new ArgumentException($"shape ({string.Join(", ", shape)}) has {count} elements but data has {data.Length}", nameof(data));
+        CheckShape(shape, data.Length, nameof(data));
         Shape = shape;
         Data = data;
     }
@@ -32,4 +22,21 @@ public sealed class NpyArray
 
     /// <summary>The elements in C order.</summary>
     public float[] Data { get; }
+
+    /// <summary>Throws unless <paramref name="shape"/> has no negative dimension and exactly <paramref name="length"/>
+    /// elements, the length of the caller's argument <paramref name="dataName"/>.</summary>
+    internal static void CheckShape(ReadOnlySpan<int> shape, int length, string dataName)
+    {
+        long count = 1;
+        foreach (int d in shape)
+        {
+            if (d < 0)
+                throw new ArgumentException($"shape has a negative dimension {d}", nameof(shape));
+            count *= d;
+            if (count > Array.MaxLength)
+                throw new ArgumentException("shape has more elements than an array can hold", nameof(shape));
+        }
+        if (count != length)
+            throw new ArgumentException($"shape ({string.Join(", ", shape.ToArray())}) has {count} elements but {dataName} has {length}", dataName);
+    }
 }

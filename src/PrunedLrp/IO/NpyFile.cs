@@ -88,18 +88,7 @@ public static class NpyFile
     /// C-order version 1.0 file (version 2.0 if the header would exceed 65535 bytes).</summary>
     public static void Write(Stream stream, ReadOnlySpan<float> data, ReadOnlySpan<int> shape)
     {
-        long count = 1;
-        foreach (int d in shape)
-        {
-            if (d < 0)
-                throw new ArgumentException($"shape has a negative dimension {d}", nameof(shape));
-            count *= d;
-            if (count > Array.MaxLength)
-                throw new ArgumentException("shape has too many elements", nameof(shape));
-        }
-        if (count != data.Length)
-            throw new ArgumentException($"shape has {count} elements but data has {data.Length}", nameof(data));
-
+        NpyArray.CheckShape(shape, data.Length, nameof(data));
         stream.Write(BuildHeader(shape));
         if (BitConverter.IsLittleEndian)
         {
