@@ -38,6 +38,7 @@ internal static unsafe class MaxPoolVector
         Vector256<float> best = default;
         Vector256<int> where = default;
         var nan = Vector256<float>.Zero;
+        bool track = y == null; // the winners' positions matter only to the relevance pass
         for (int u = 0; u < s.KernelHeight; u++)
         {
             float* row = x + (long)(h0 + u) * s.InWidth + w0;
@@ -46,16 +47,16 @@ internal static unsafe class MaxPoolVector
             {
                 var tap = Tap(row, v, s.StrideWidth);
                 nan |= Avx.CompareUnordered(tap, tap);
-                var index = lane + Vector256.Create(rowStart + v);
                 if (u == 0 && v == 0)
                 {
                     best = tap;
-                    where = index;
+                    if (track) where = lane + Vector256.Create(rowStart);
                     continue;
                 }
                 var wins = Avx.CompareGreaterThan(tap, best);
                 best = Avx.BlendVariable(best, tap, wins);
-                where = Avx.BlendVariable(where.AsSingle(), index.AsSingle(), wins).AsInt32();
+                if (track)
+                    where = Avx.BlendVariable(where.AsSingle(), (lane + Vector256.Create(rowStart + v)).AsSingle(), wins).AsInt32();
             }
         }
         if (!Avx.TestZ(nan, nan))
