@@ -8,7 +8,7 @@ internal static class LayerProfile
 {
     static void PerNode(Model model, Workspace ws, int repeats)
     {
-        var rows = new List<(double Ms, string Text)>();
+        var rows = new List<(double Ms, double Forward, string Text)>();
         for (int id = 1; id < model.NodeCount; id++)
         {
             var layer = model.Layers[id]!;
@@ -34,12 +34,12 @@ internal static class LayerProfile
             var s = conv.Shape;
             double gflop = 2.0 * s.OutSize * (s.InChannels / s.Groups) * s.KernelHeight * s.KernelWidth / 1e9;
             double f = ms[repeats / 2], b = back[repeats / 2];
-            rows.Add((f + b, string.Create(CultureInfo.InvariantCulture,
+            rows.Add((f + b, f, string.Create(CultureInfo.InvariantCulture,
                 $"node {id,3} {s.InChannels,4}->{s.OutChannels,4} k{s.KernelHeight}x{s.KernelWidth} s{s.StrideHeight} out {s.OutHeight}x{s.OutWidth}: forward {f,7:F2} ms {gflop / f * 1000,6:F1} GFLOP/s, transposed {b,7:F2} ms {gflop / b * 1000,6:F1} GFLOP/s")));
         }
-        foreach (var row in rows.OrderByDescending(r => r.Ms).Take(15))
+        foreach (var row in rows.OrderByDescending(r => r.Ms).Take(Environment.GetEnvironmentVariable("PLRP_PROFILE_ALL") == "1" ? rows.Count : 15))
             Console.WriteLine(row.Text);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"conv total (forward + transposed) {rows.Sum(r => r.Ms):F1} ms"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"conv total (forward + transposed) {rows.Sum(r => r.Ms):F1} ms, forward {rows.Sum(r => r.Forward):F1} ms"));
     }
 
     public static void Run(string path, int repeats)

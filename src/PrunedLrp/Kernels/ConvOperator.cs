@@ -7,10 +7,11 @@ namespace PrunedLrp.Kernels;
 /// </summary>
 /// <remarks>
 /// Forward of a 3x3, stride-1 convolution with at least 16 channels each way runs Winograd's F(2x2, 3x3)
-/// (<see cref="Winograd3x3"/>, 2.25x fewer multiply-adds). BackwardData never does: its input R/z can hold huge
-/// entries (near-zero denominators, e.g. the re-run of PLRP-M), and the transforms spread a tile's largest entry's
-/// rounding error onto its neighbours (measured: PLRP-M parity error 3.8e-3 instead of 7e-7), where the direct sum
-/// keeps such an entry to the outputs that read it. Otherwise, per sample and group, Forward is
+/// (<see cref="Winograd3x3"/>, 2.25x fewer multiply-adds). BackwardData of such a convolution does too, guarded, when W
+/// has no zero weight (<see cref="TransposedWinograd"/>): its input R/z can hold huge entries (near-zero denominators,
+/// e.g. the re-run of PLRP-M), and unguarded transforms spread a tile's largest entry's rounding error onto its
+/// neighbours (measured: PLRP-M parity error 3.8e-3 instead of 7e-7), where the direct sum keeps such an entry to the
+/// outputs that read it; tiles with such an entry are recomputed directly. Otherwise, per sample and group, Forward is
 /// <c>y_g = W_g col(x_g)</c> with the column matrix packed block by block straight from x
 /// (<see cref="ImplicitColumns"/>, never stored). BackwardData of a stride-1 convolution with at least 16 input channels per group is itself a stride-1
 /// convolution of dy with the flipped, transposed kernel, <c>dx_g = W'_g col'(dy_g)</c> with
@@ -27,6 +28,9 @@ public sealed unsafe class ConvOperator
     readonly bool _pointwise, _transposedConv; // _transposedConv: BackwardData as a stride-1 conv of dy, not col2im
     readonly float[]? _direct;         // weights of a depthwise-like conv (one input channel per group), run direct
     readonly Winograd3x3? _winograd;   // forward of 3x3 stride-1 convolutions with enough channels
+    readonly bool _transposedWinograd; // BackwardData may run TransposedWinograd (built at its first call)
+    readonly Lock _prepare = new();
+    TransposedWinograd? _transposedWinogradOperator;
 
     /// <summary>Prepares the convolution <paramref name="shape"/> with <paramref name="weight"/>.</summary>
     public ConvOperator(in ConvShape shape, ReadOnlyMemory<float> weight)
@@ -72,6 +76,7 @@ public sealed unsafe class ConvOperator
         }
         _pointwise = shape is { KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadTop: 0, PadLeft: 0 }
             && shape.OutHeight == shape.InHeight && shape.OutWidth == shape.InWidth;
+        _transposedWinograd = _transposedConv && TransposedWinograd.Applies(shape) && TransposedWinograd.HasNoZeroWeight(weight.Span);
     }
 
     /// <summary>The geometry.</summary>
@@ -80,7 +85,8 @@ public sealed unsafe class ConvOperator
     /// <summary>Scratch floats that <see cref="Forward"/> and <see cref="BackwardData"/> need for <paramref name="batch"/> samples.</summary>
     /// <remarks>The Winograd blocks of Forward, and a block of the column matrix (inC/groups * kH * kW rows, up to 4 MB)
     /// of a BackwardData that folds (strided, or fewer than 16 input channels per group).</remarks>
-    public int ScratchLength(int batch) => Math.Max(_winograd?.ScratchLength ?? 0,
+    public int ScratchLength(int batch) => Math.Max(Math.Max(_winograd?.ScratchLength ?? 0,
+        _transposedWinograd ? TransposedWinograd.ScratchLengthFor(Shape) : 0),
         _pointwise || _transposedConv || _direct != null ? 0 : ColumnRows(Shape) * FoldBlock(ColumnRows(Shape), Shape.OutHeight * Shape.OutWidth));
 
     // Output positions per column block of the folding BackwardData: all of them up to 4 MB of columns.
@@ -155,6 +161,14 @@ public sealed unsafe class ConvOperator
             {
                 fixed (float* pdy = dyg)
                 {
+                    if (_transposedWinograd)
+                    {
+                        fixed (float* pdx = dxg)
+                        fixed (float* ps = scratch)
+                        {
+                            if (PreparedTransposedWinograd().TryRun(pdy, pdx, ps)) continue;
+                        }
+                    }
                     var columns = TransposedColumns(s, pdy);
                     Gemm.Multiply(_backward[g], plane, &ImplicitColumns.Pack, &columns, dxg, plane, accumulate: false);
                 }
@@ -171,6 +185,19 @@ public sealed unsafe class ConvOperator
                 Gemm.Multiply(_backward[g], false, width, dyg[j0..], n, col, width, accumulate: false);
                 Fold(s, col, dxg, cinG, j0, j0 + width);
             }
+        }
+    }
+
+    // Built at the first BackwardData, not with the operator: only explanations need it, and it takes 16/9 of W.
+    TransposedWinograd PreparedTransposedWinograd()
+    {
+        var prepared = Volatile.Read(ref _transposedWinogradOperator);
+        if (prepared != null) return prepared;
+        lock (_prepare)
+        {
+            prepared = _transposedWinogradOperator ?? new TransposedWinograd(Shape, _backward[0]);
+            Volatile.Write(ref _transposedWinogradOperator, prepared);
+            return prepared;
         }
     }
 

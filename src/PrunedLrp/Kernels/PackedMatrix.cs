@@ -82,4 +82,27 @@ public sealed unsafe class PackedMatrix
         }
         return packed;
     }
+
+    /// <summary>Copies a left operand back out, row-major: <c>a[i * k + p] = op(A)[i, p]</c> (the inverse of <see cref="PackLeft"/>).</summary>
+    internal void UnpackLeft(Span<float> a)
+    {
+        if (!IsLeftOperand)
+            throw new InvalidOperationException("only a left operand unpacks");
+        if (a.Length < (long)Rows * Columns)
+            throw new ArgumentException($"a has {a.Length} values, want {(long)Rows * Columns}", nameof(a));
+        float* data = Data;
+        int m = Rows, k = Columns;
+        // Depth block pc holds the row panels one after another, each kc steps of MR floats (see GemmPacking.PackA).
+        for (int pc = 0, step = DepthStep(k); pc < k; pc += step)
+        {
+            int kc = Math.Min(step, k - pc);
+            float* block = data + (long)pc * PaddedWidth;
+            for (int i = 0; i < m; i++)
+            {
+                float* panel = block + (long)(i - i % MR) * kc + i % MR;
+                for (int p = 0; p < kc; p++)
+                    a[i * k + pc + p] = panel[(long)p * MR];
+            }
+        }
+    }
 }

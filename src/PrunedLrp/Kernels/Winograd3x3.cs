@@ -45,9 +45,8 @@ internal sealed unsafe class Winograd3x3
         (_outHeight, _outWidth, _padTop, _padLeft) = (outHeight, outWidth, padTop, padLeft);
         _tileRows = (outHeight + 1) / 2;
         _tileColumns = (outWidth + 1) / 2;
-        long perRow = 16L * (inChannels + outChannels) * _tileColumns;
-        _blockRows = (int)Math.Clamp(blockFloats / perRow, 1, _tileRows);
-        _rowLength = 2 * GemmBlocking.RoundUp(_tileColumns, 8) + 8;
+        _blockRows = BlockRows(inChannels, outChannels, outHeight, outWidth, blockFloats);
+        _rowLength = RowLength(outWidth);
 
         // All 16 U_ξ in one rented buffer (reused by the next layer), each (o, c) transformed once.
         int size = outChannels * inChannels;
@@ -72,14 +71,27 @@ internal sealed unsafe class Winograd3x3
     }
 
     /// <summary>Scratch floats one <see cref="Run"/> needs: V and M of a block, 8 floats of slack, and padded input rows.</summary>
-    public int ScratchLength
+    public int ScratchLength => ScratchFloats(_inChannels, _outChannels, _outWidth, _blockRows);
+
+    /// <summary><see cref="ScratchLength"/> of the convolution with these sizes, before (or without) preparing it.</summary>
+    public static int ScratchLengthFor(int inChannels, int outChannels, int outHeight, int outWidth) =>
+        ScratchFloats(inChannels, outChannels, outWidth, BlockRows(inChannels, outChannels, outHeight, outWidth, DefaultBlockFloats));
+
+    static int ScratchFloats(int inChannels, int outChannels, int outWidth, int blockRows)
     {
-        get
-        {
-            long tiles = (long)_blockRows * _tileColumns;
-            return checked((int)(16 * (_inChannels + _outChannels) * tiles + 8 + (long)Chunks * 4 * _rowLength));
-        }
+        long tiles = (long)blockRows * ((outWidth + 1) / 2);
+        return checked((int)(16L * (inChannels + outChannels) * tiles + 8 + (long)Chunks * 4 * RowLength(outWidth)));
     }
+
+    // Whole tile rows per block: as many as keep V and M within blockFloats, at least one.
+    static int BlockRows(int inChannels, int outChannels, int outHeight, int outWidth, int blockFloats)
+    {
+        long perRow = 16L * (inChannels + outChannels) * ((outWidth + 1) / 2);
+        return (int)Math.Clamp(blockFloats / perRow, 1, (outHeight + 1) / 2);
+    }
+
+    // A padded input row: two columns per tile, 8-tile groups rounded up, and 8 floats for the last group's overreach.
+    static int RowLength(int outWidth) => 2 * GemmBlocking.RoundUp((outWidth + 1) / 2, 8) + 8;
 
     /// <summary>y = conv(x) (+ bias when <paramref name="bias"/> is not null) for one sample.</summary>
     public void Run(float* x, float* bias, float* y, float* scratch)

@@ -80,6 +80,23 @@ public class GemmTests
         }
     }
 
+    [Theory]
+    [InlineData(1, 1, false)]
+    [InlineData(7, 13, false)]
+    [InlineData(13, 515, true)]  // three depth blocks, a partial row panel
+    [InlineData(12, 257, false)]
+    public void UnpackLeft_ReturnsThePackedMatrix(int m, int k, bool transA)
+    {
+        var rng = new Random(m * 1000 + k);
+        int lda = (transA ? m : k) + 2;
+        var a = KernelAssert.Random(rng, (transA ? k : m) * lda);
+        var unpacked = new float[m * k];
+        PackedMatrix.PackLeft(transA, m, k, a, lda).UnpackLeft(unpacked);
+        for (int i = 0; i < m; i++)
+            for (int p = 0; p < k; p++)
+                Assert.Equal(transA ? a[p * lda + i] : a[i * lda + p], unpacked[i * k + p]);
+    }
+
     [Fact]
     public void Multiply_ConcurrentCallers_AllCorrect()
     {

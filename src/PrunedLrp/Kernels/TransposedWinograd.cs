@@ -1,0 +1,175 @@
+using System.Runtime.Intrinsics;
+
+namespace PrunedLrp.Kernels;
+
+/// <summary>
+/// The transposed product of a 3x3, stride-1, undilated, ungrouped convolution,
+/// <c>dx[c, i, j] = sum_{o, u, v} W'[c, o, u, v] dy[o, i - pt' + u, j - pl' + v]</c> with the flipped kernel
+/// <c>W'[c, o, u, v] = W[o, c, 2-u, 2-v]</c> and pads <c>pt' = 2 - pt</c>, by Winograd's F(2x2, 3x3) where that is as
+/// accurate as the direct sum, and by the direct sum on the other tiles.
+/// </summary>
+/// <remarks>
+/// In the relevance pass dy is R/z, which can hold entries many orders above their neighbours (z near zero). In
+/// F(2x2, 3x3) every output's arithmetic only involves the entries of its own window, but an entry's rounding error
+/// reaches the output scaled by the transformed kernel, not by the entry's own weight: where that weight is zero,
+/// the direct sum adds nothing and Winograd adds a few ulps of the entry. With W+ or W- (z+, alpha-beta) half the
+/// weights are zero, and a huge entry then shows up in outputs that must not see it (measured: a PLRP-M parity error
+/// of 3.8e-3 instead of 7e-7), so only kernels without zero weights take this path (<see cref="HasNoZeroWeight"/>).
+/// As a margin for the rest, tiles whose 4x4 input patch holds Inf or NaN, or an entry above <see cref="Range"/>
+/// times the largest of the patch's centre (the 2x2 every output of the tile reads), are recomputed directly: their
+/// columns are gathered and multiplied by the packed flipped kernel. When more than
+/// <see cref="MaxFlaggedFraction"/> of the outputs would need that, the caller runs the direct product instead.
+/// </remarks>
+internal sealed unsafe class TransposedWinograd
+{
+    /// <summary>The largest ratio of a patch's peak to its centre's peak that Winograd may handle.</summary>
+    public const float Range = 4f;
+
+    /// <summary>Share of the outputs above which the repairs would cost more than Winograd saves.</summary>
+    public const double MaxFlaggedFraction = 0.3;
+
+    // Output positions recomputed per product: the column block is 9 outC x 128 floats (2.4 MB at 512 channels).
+    const int PositionBlock = 128;
+
+    // PRUNEDLRP_WINOGRAD_TRANSPOSED=0 keeps the relevance pass on the direct sum (A/B timing).
+    static readonly bool s_enabled = Environment.GetEnvironmentVariable("PRUNEDLRP_WINOGRAD_TRANSPOSED") != "0";
+
+    readonly Winograd3x3 _winograd;
+    readonly PackedMatrix _direct; // W' [inC, outC * 9]
+    readonly int _outChannels, _inChannels, _height, _width, _outHeight, _outWidth, _padTop, _padLeft;
+
+    /// <summary>Whether the product of <paramref name="s"/> can run here (<see cref="Winograd3x3.Applies"/> on the transposed sizes).</summary>
+    public static bool Applies(in ConvShape s) =>
+        s_enabled && s is { Groups: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, DilationHeight: 1, DilationWidth: 1 }
+        && Winograd3x3.Applies(s.OutChannels, s.InChannels, s.InHeight, s.InWidth);
+
+    /// <summary>Whether no weight is exactly zero, so that every output reads every entry of its window (see remarks).</summary>
+    public static bool HasNoZeroWeight(ReadOnlySpan<float> weight)
+    {
+        foreach (float w in weight)
+            if (w == 0f) return false;
+        return true;
+    }
+
+    /// <summary>Prepares the product of <paramref name="s"/> from its packed flipped kernel W' [inC, outC * 9].</summary>
+    public TransposedWinograd(in ConvShape s, PackedMatrix flipped)
+    {
+        if (!Applies(s))
+            throw new ArgumentException($"{s} is not a 3x3 stride-1 convolution that Winograd serves", nameof(s));
+        if (flipped.Rows != s.InChannels || flipped.Columns != s.OutChannels * 9)
+            throw new ArgumentException($"the flipped kernel is {flipped.Rows}x{flipped.Columns}, want {s.InChannels}x{s.OutChannels * 9}", nameof(flipped));
+        (_outChannels, _inChannels, _height, _width) = (s.OutChannels, s.InChannels, s.InHeight, s.InWidth);
+        (_outHeight, _outWidth, _padTop, _padLeft) = (s.OutHeight, s.OutWidth, 2 - s.PadTop, 2 - s.PadLeft);
+        var weight = new float[flipped.Rows * flipped.Columns];
+        flipped.UnpackLeft(weight);
+        _winograd = new Winograd3x3(_outChannels, _inChannels, _outHeight, _outWidth, _height, _width, _padTop, _padLeft, weight);
+        _direct = flipped;
+    }
+
+    /// <summary>Scratch floats of <see cref="TryRun"/>: the channel peaks of dy, the repaired positions, and the larger
+    /// of Winograd's blocks and a block of gathered columns with its product.</summary>
+    public static int ScratchLengthFor(in ConvShape s) => checked(s.OutHeight * s.OutWidth + s.InHeight * s.InWidth
+        + Math.Max(Winograd3x3.ScratchLengthFor(s.OutChannels, s.InChannels, s.InHeight, s.InWidth),
+            (s.OutChannels * 9 + s.InChannels) * PositionBlock));
+
+    /// <summary>
+    /// dx = W'^T-product of dy for one sample; false (dx untouched) when so many tiles need the direct sum that the
+    /// caller should run it for the whole product.
+    /// </summary>
+    public bool TryRun(float* dy, float* dx, float* scratch)
+    {
+        int dyPlane = _outHeight * _outWidth, dxPlane = _height * _width;
+        float* peak = scratch;
+        int* positions = (int*)(scratch + dyPlane);
+        float* work = scratch + dyPlane + dxPlane;
+        ChannelPeak(dy, peak);
+        int count = FlagTiles(peak, positions);
+        if (count > MaxFlaggedFraction * dxPlane)
+            return false;
+        _winograd.Run(dy, null, dx, work);
+        for (int first = 0; first < count; first += PositionBlock)
+            Recompute(dy, dx, positions + first, Math.Min(PositionBlock, count - first), work);
+        return true;
+    }
+
+    // peak[p] = max over channels of |dy[o, p]|, NaN counted as +Inf so that its tiles are recomputed.
+    void ChannelPeak(float* dy, float* peak)
+    {
+        int plane = _outHeight * _outWidth;
+        new Span<float>(peak, plane).Clear();
+        var inf = Vector256.Create(float.PositiveInfinity);
+        for (int o = 0; o < _outChannels; o++)
+        {
+            float* src = dy + (long)o * plane;
+            int p = 0;
+            for (; p <= plane - 8; p += 8)
+            {
+                var v = Vector256.Load(src + p);
+                var a = Vector256.ConditionalSelect(Vector256.Equals(v, v), Vector256.Abs(v), inf);
+                Vector256.Max(Vector256.Load(peak + p), a).Store(peak + p);
+            }
+            for (; p < plane; p++)
+            {
+                float v = src[p];
+                peak[p] = Math.Max(peak[p], float.IsNaN(v) ? float.PositiveInfinity : Math.Abs(v));
+            }
+        }
+    }
+
+    // Writes the output positions (i * W + j) of every tile outside the range guard; returns their count.
+    int FlagTiles(float* peak, int* positions)
+    {
+        int count = 0;
+        for (int ty = 0; 2 * ty < _height; ty++)
+        for (int tx = 0; 2 * tx < _width; tx++)
+        {
+            int r0 = 2 * ty - _padTop, c0 = 2 * tx - _padLeft;
+            float patch = 0f, centre = 0f;
+            for (int a = 0; a < 4; a++)
+            {
+                int r = r0 + a;
+                if ((uint)r >= (uint)_outHeight) continue;
+                for (int b = 0; b < 4; b++)
+                {
+                    int c = c0 + b;
+                    if ((uint)c >= (uint)_outWidth) continue;
+                    float v = peak[r * _outWidth + c];
+                    patch = Math.Max(patch, v);
+                    if (a is 1 or 2 && b is 1 or 2) centre = Math.Max(centre, v);
+                }
+            }
+            if (patch <= Range * centre && !float.IsPositiveInfinity(patch)) continue;
+            for (int i = 2 * ty; i < Math.Min(2 * ty + 2, _height); i++)
+            for (int j = 2 * tx; j < Math.Min(2 * tx + 2, _width); j++)
+                positions[count++] = i * _width + j;
+        }
+        return count;
+    }
+
+    // dx at `count` positions = W' times their gathered columns: col[(o*3 + u)*3 + v, t] = dy[o, i_t - pt' + u, j_t - pl' + v].
+    void Recompute(float* dy, float* dx, int* positions, int count, float* work)
+    {
+        int rows = _outChannels * 9, plane = _outHeight * _outWidth;
+        float* columns = work, product = work + (long)rows * count;
+        for (int o = 0; o < _outChannels; o++)
+        for (int u = 0; u < 3; u++)
+        for (int v = 0; v < 3; v++)
+        {
+            float* column = columns + (long)((o * 3 + u) * 3 + v) * count;
+            float* source = dy + (long)o * plane;
+            for (int t = 0; t < count; t++)
+            {
+                int position = positions[t], r = position / _width - _padTop + u, c = position % _width - _padLeft + v;
+                column[t] = (uint)r < (uint)_outHeight && (uint)c < (uint)_outWidth ? source[r * _outWidth + c] : 0f;
+            }
+        }
+        Gemm.Multiply(_direct, false, count, new ReadOnlySpan<float>(columns, rows * count), count,
+            new Span<float>(product, _inChannels * count), count, accumulate: false);
+        for (int c = 0; c < _inChannels; c++)
+        {
+            float* target = dx + (long)c * _height * _width, source = product + (long)c * count;
+            for (int t = 0; t < count; t++)
+                target[positions[t]] = source[t];
+        }
+    }
+}

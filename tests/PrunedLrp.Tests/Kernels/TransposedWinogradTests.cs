@@ -1,0 +1,136 @@
+using PrunedLrp.Kernels;
+using Xunit;
+
+namespace PrunedLrp.Tests.Kernels;
+
+/// <summary>
+/// The guarded Winograd transposed product (<see cref="TransposedWinograd"/>, through <see cref="ConvOperator.BackwardData"/>)
+/// against the plain-loop reference, with relevance-like inputs: entries many orders above their neighbours, Inf, and
+/// kernels with zero weights. Each output's tolerance is that of the direct sum, relative to its own window's terms
+/// <c>sum |w| |dy|</c>, so a huge entry's rounding reaching an output through a zero weight fails.
+/// </summary>
+public class TransposedWinogradTests
+{
+    static ConvShape Same3x3(int cin, int cout, int h, int w, int pad = 1) =>
+        ConvOperatorTests.Shape(cin, cout, 1, h, w, 3, 3, 1, 1, pad, pad, pad, pad, 1, 1);
+
+    // |got - ref| <= 1e-5 sqrt(k) (sum over the window of |w| |dy|) + 1e-30, and infinite references exactly.
+    static void AssertLocal(in ConvShape s, float[] w, float[] dy, float[] dx, string what)
+    {
+        var expected = ReferenceConv.BackwardData(s, w, dy, 1);
+        var magnitude = ReferenceConv.BackwardData(s, Array.ConvertAll(w, Math.Abs), Array.ConvertAll(dy, Math.Abs), 1);
+        double tol = 1e-5 * Math.Sqrt(s.OutChannels * 9);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            if (!double.IsFinite(expected[i]))
+            {
+                Assert.True(double.IsNaN(expected[i]) ? float.IsNaN(dx[i]) : dx[i] == expected[i], $"{what}: element {i} is {dx[i]}, expected {expected[i]}");
+                continue;
+            }
+            double err = Math.Abs(dx[i] - expected[i]);
+            Assert.True(err <= tol * magnitude[i] + 1e-30, $"{what}: element {i} is {dx[i]}, expected {expected[i]} (its window's |terms| sum to {magnitude[i]:G3})");
+        }
+    }
+
+    static float[] Run(in ConvShape s, float[] w, float[] dy)
+    {
+        var op = new ConvOperator(s, w);
+        var rng = new Random(5);
+        var dx = KernelAssert.Random(rng, s.InSize);
+        op.BackwardData(dy, dx, 1, KernelAssert.Random(rng, op.ScratchLength(1)));
+        return dx;
+    }
+
+    // Positive-only weights in (0.5, 1]: no zero weight, so the Winograd path applies.
+    static float[] PositiveWeights(Random rng, int length)
+    {
+        var w = new float[length];
+        for (int i = 0; i < w.Length; i++) w[i] = 0.5f + 0.5f * (float)rng.NextDouble();
+        return w;
+    }
+
+    public static TheoryData<int, int, int, int, int> Shapes() => new()
+    {
+        { 16, 16, 12, 12, 1 },
+        { 24, 17, 13, 9, 1 },   // half tiles at the bottom and right
+        { 16, 20, 10, 11, 0 },  // valid conv: transposed pads 2
+        { 20, 16, 9, 9, 2 },    // transposed pads 0
+    };
+
+    [Avx2Theory]
+    [MemberData(nameof(Shapes))]
+    public void HugeEntries_MatchTheDirectSumPerOutput(int cin, int cout, int h, int w, int pad)
+    {
+        // R/z with near-zero z: a few entries 1e7 times the rest, at tile borders and centres alike.
+        var rng = new Random(cin * 31 + h);
+        var s = Same3x3(cin, cout, h, w, pad);
+        var weight = KernelAssert.Random(rng, s.WeightSize);
+        var dy = KernelAssert.Random(rng, s.OutSize);
+        for (int i = 0; i < 6; i++) dy[rng.Next(dy.Length)] = 1e7f * (rng.Next(2) * 2 - 1);
+        AssertLocal(s, weight, dy, Run(s, weight, dy), $"{s}");
+    }
+
+    [Avx2Theory]
+    [MemberData(nameof(Shapes))]
+    public void Positions_FarBelowTheirPatch_StayAccurate(int cin, int cout, int h, int w, int pad)
+    {
+        // Nearly all of dy tiny (1e-6) with a few ordinary entries: most tiles are fine, the tiles around the ordinary
+        // entries are recomputed directly (too few of them for the whole-product fallback).
+        var rng = new Random(cout * 17 + w);
+        var s = Same3x3(cin, cout, h, w, pad);
+        var weight = PositiveWeights(rng, s.WeightSize);
+        var dy = KernelAssert.Random(rng, s.OutSize);
+        for (int i = 0; i < dy.Length; i++) dy[i] *= 1e-6f;
+        dy[rng.Next(dy.Length)] = 1f;
+        AssertLocal(s, weight, dy, Run(s, weight, dy), $"{s}");
+    }
+
+    [Avx2Fact]
+    public void ManyFlaggedTiles_FallBackToTheDirectProduct()
+    {
+        // Every fourth position of every channel huge: far more than MaxFlaggedFraction of the tiles fail the guard.
+        var rng = new Random(11);
+        var s = Same3x3(16, 16, 14, 14);
+        var weight = KernelAssert.Random(rng, s.WeightSize);
+        var dy = KernelAssert.Random(rng, s.OutSize);
+        for (int i = 0; i < dy.Length; i += 4) dy[i] = 1e8f;
+        AssertLocal(s, weight, dy, Run(s, weight, dy), $"{s}");
+    }
+
+    [Avx2Fact]
+    public void InfiniteEntry_ReachesOnlyItsReaders()
+    {
+        var rng = new Random(12);
+        var s = Same3x3(16, 16, 10, 10);
+        var weight = PositiveWeights(rng, s.WeightSize);
+        var dy = KernelAssert.Random(rng, s.OutSize);
+        dy[3 * 100 + 4 * 10 + 5] = float.PositiveInfinity;
+        dy[7 * 100 + 8 * 10 + 1] = float.NaN;
+        var dx = Run(s, weight, dy);
+        AssertLocal(s, weight, dy, dx, $"{s}");
+        Assert.Contains(dx, float.IsFinite); // the untouched region stays finite
+    }
+
+    [Avx2Fact]
+    public void ZeroWeights_HugeEntryInACentre_StaysInItsWindow()
+    {
+        // W+ of a signed kernel: half the links are zero, so outputs of a tile can miss a large centre entry that the
+        // range guard counts on. Such kernels must take the direct product.
+        var rng = new Random(13);
+        var s = Same3x3(16, 16, 12, 12);
+        var weight = Array.ConvertAll(KernelAssert.Random(rng, s.WeightSize), v => Math.Max(v, 0f));
+        var dy = new float[s.OutSize];
+        for (int i = 0; i < dy.Length; i++) dy[i] = 1e-3f * (float)rng.NextDouble();
+        for (int p = 0; p < 144; p += 13)
+            dy[p] = 1e6f; // one channel, as after PLRP masking; few enough tiles fail the range guard for Winograd to run
+        AssertLocal(s, weight, dy, Run(s, weight, dy), $"{s}");
+    }
+
+    [Fact]
+    public void HasNoZeroWeight_FindsNegativeZeroToo()
+    {
+        Assert.True(TransposedWinograd.HasNoZeroWeight([1f, -2f, 1e-30f]));
+        Assert.False(TransposedWinograd.HasNoZeroWeight([1f, 0f, 3f]));
+        Assert.False(TransposedWinograd.HasNoZeroWeight([1f, -0f]));
+    }
+}
