@@ -23,16 +23,24 @@ namespace PrunedLrp.Kernels;
 /// </remarks>
 public sealed unsafe class ConvOperator
 {
-    readonly PackedMatrix[] _forward;  // per group: W_g [coutG, K], K = cinG*kH*kW
-    readonly PackedMatrix[] _backward; // per group: flipped W'_g [cinG, coutG*kH*kW] (stride 1), else W_g^T [K, coutG]
+    // The packed forms of each direction are built at its first call (under _prepare), not with the operator: a model
+    // that only predicts never needs the transposed ones, and most rules never run one direction of their modified
+    // weights (Gamma after a ReLU, for one, only transposes W + gamma W+). Until then W is read from _weight.
+    readonly ReadOnlyMemory<float> _weight;
     readonly bool _pointwise, _transposedConv; // _transposedConv: BackwardData as a stride-1 conv of dy, not col2im
     readonly float[]? _direct;         // weights of a depthwise-like conv (one input channel per group), run direct
-    readonly Winograd3x3? _winograd;   // forward of 3x3 stride-1 convolutions with enough channels
-    readonly bool _transposedWinograd; // BackwardData may run TransposedWinograd (built at its first call)
+    readonly bool _winogradForward;    // forward of a 3x3 stride-1 convolution with enough channels runs Winograd3x3
+    readonly bool _transposedWinograd; // BackwardData may run TransposedWinograd
     readonly Lock _prepare = new();
+    volatile bool _forwardReady, _backwardReady;
+    PackedMatrix[] _forward = [];      // per group: W_g [coutG, K], K = cinG*kH*kW (none with Winograd)
+    Winograd3x3? _winograd;
+    PackedMatrix[] _backward = [];     // per group: flipped W'_g [cinG, coutG*kH*kW] (stride 1), else W_g^T [K, coutG]
     TransposedWinograd? _transposedWinogradOperator;
 
     /// <summary>Prepares the convolution <paramref name="shape"/> with <paramref name="weight"/>.</summary>
+    /// <remarks>The operator keeps <paramref name="weight"/> and packs it for each direction at that direction's first
+    /// call, so its contents must not change afterwards.</remarks>
     public ConvOperator(in ConvShape shape, ReadOnlyMemory<float> weight)
     {
         Validate(shape);
@@ -43,40 +51,71 @@ public sealed unsafe class ConvOperator
         if (k / (shape.KernelHeight * shape.KernelWidth) == 1 && coutG < GemmBlocking.MR)
         {
             _direct = weight.ToArray();
-            _forward = _backward = [];
             return;
         }
+        _weight = weight;
         // The transposed conv computes cinG rows per column it packs; with few input channels (an RGB first layer:
         // 3 rows for 576-deep columns) packing dominates, and W^T dy (27 rows) plus the col2im fold is 3x faster.
         _transposedConv = shape is { StrideHeight: 1, StrideWidth: 1 } && shape.InChannels / groups >= 16;
-        if (shape is { Groups: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, DilationHeight: 1, DilationWidth: 1 }
-            && Winograd3x3.Applies(shape.InChannels, shape.OutChannels, shape.OutHeight, shape.OutWidth))
-        {
-            _winograd = new Winograd3x3(shape.InChannels, shape.OutChannels, shape.InHeight, shape.InWidth,
-                shape.OutHeight, shape.OutWidth, shape.PadTop, shape.PadLeft, weight.Span);
-        }
-        _forward = _winograd != null ? [] : new PackedMatrix[groups];
-        _backward = new PackedMatrix[groups];
-        var flipped = _transposedConv ? new float[coutG * k] : [];
-        for (int g = 0; g < groups; g++)
-        {
-            var wg = weight.Span.Slice(g * coutG * k, coutG * k);
-            if (_winograd == null)
-                _forward[g] = PackedMatrix.PackLeft(false, coutG, k, wg, k);
-            if (_transposedConv)
-            {
-                FlipTranspose(shape, wg, flipped);
-                _backward[g] = PackedMatrix.PackLeft(false, k / (shape.KernelHeight * shape.KernelWidth),
-                    coutG * shape.KernelHeight * shape.KernelWidth, flipped, coutG * shape.KernelHeight * shape.KernelWidth);
-            }
-            else
-            {
-                _backward[g] = PackedMatrix.PackLeft(true, k, coutG, wg, k);
-            }
-        }
+        _winogradForward = shape is { Groups: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, DilationHeight: 1, DilationWidth: 1 }
+            && Winograd3x3.Applies(shape.InChannels, shape.OutChannels, shape.OutHeight, shape.OutWidth);
         _pointwise = shape is { KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadTop: 0, PadLeft: 0 }
             && shape.OutHeight == shape.InHeight && shape.OutWidth == shape.InWidth;
         _transposedWinograd = _transposedConv && TransposedWinograd.Applies(shape) && TransposedWinograd.HasNoZeroWeight(weight.Span);
+    }
+
+    void PrepareForward()
+    {
+        if (_forwardReady) return;
+        lock (_prepare)
+        {
+            if (_forwardReady) return;
+            var s = Shape;
+            if (_winogradForward)
+            {
+                _winograd = new Winograd3x3(s.InChannels, s.OutChannels, s.InHeight, s.InWidth, s.OutHeight, s.OutWidth,
+                    s.PadTop, s.PadLeft, _weight.Span);
+            }
+            else
+            {
+                int coutG = s.OutChannels / s.Groups, k = ColumnRows(s);
+                var forward = new PackedMatrix[s.Groups];
+                for (int g = 0; g < forward.Length; g++)
+                    forward[g] = PackedMatrix.PackLeft(false, coutG, k, _weight.Span.Slice(g * coutG * k, coutG * k), k);
+                _forward = forward;
+            }
+            _forwardReady = true;
+        }
+    }
+
+    void PrepareBackward()
+    {
+        if (_backwardReady) return;
+        lock (_prepare)
+        {
+            if (_backwardReady) return;
+            var s = Shape;
+            int coutG = s.OutChannels / s.Groups, k = ColumnRows(s), area = s.KernelHeight * s.KernelWidth;
+            var backward = new PackedMatrix[s.Groups];
+            var flipped = _transposedConv ? new float[coutG * k] : [];
+            for (int g = 0; g < backward.Length; g++)
+            {
+                var wg = _weight.Span.Slice(g * coutG * k, coutG * k);
+                if (_transposedConv)
+                {
+                    FlipTranspose(s, wg, flipped);
+                    backward[g] = PackedMatrix.PackLeft(false, k / area, coutG * area, flipped, coutG * area);
+                }
+                else
+                {
+                    backward[g] = PackedMatrix.PackLeft(true, k, coutG, wg, k);
+                }
+            }
+            _backward = backward;
+            if (_transposedWinograd)
+                _transposedWinogradOperator = new TransposedWinograd(s, backward[0]);
+            _backwardReady = true;
+        }
     }
 
     /// <summary>The geometry.</summary>
@@ -85,8 +124,10 @@ public sealed unsafe class ConvOperator
     /// <summary>Scratch floats that <see cref="Forward"/> and <see cref="BackwardData"/> need for <paramref name="batch"/> samples.</summary>
     /// <remarks>The Winograd blocks of Forward, and a block of the column matrix (inC/groups * kH * kW rows, up to 4 MB)
     /// of a BackwardData that folds (strided, or fewer than 16 input channels per group).</remarks>
-    public int ScratchLength(int batch) => Math.Max(Math.Max(_winograd?.ScratchLength ?? 0,
-        _transposedWinograd ? TransposedWinograd.ScratchLengthFor(Shape) : 0),
+    public int ScratchLength(int batch) => Math.Max(Math.Max(
+        _winogradForward ? Winograd3x3.ScratchLengthFor(Shape.InChannels, Shape.OutChannels, Shape.OutHeight, Shape.OutWidth) : 0,
+        // by shape alone, not whether W has zeros: every weight variant of a layer must fit the layer's scratch
+        _transposedConv && TransposedWinograd.Applies(Shape) ? TransposedWinograd.ScratchLengthFor(Shape) : 0),
         _pointwise || _transposedConv || _direct != null ? 0 : ColumnRows(Shape) * FoldBlock(ColumnRows(Shape), Shape.OutHeight * Shape.OutWidth));
 
     // Output positions per column block of the folding BackwardData: all of them up to 4 MB of columns.
@@ -107,6 +148,7 @@ public sealed unsafe class ConvOperator
                 RunDirect(&DirectForwardChunk, s, x.Slice(b * s.InSize, s.InSize), bias, y.Slice(b * s.OutSize, s.OutSize), s.OutChannels);
             return;
         }
+        PrepareForward();
         if (_winograd != null)
         {
             RunWinograd(_winograd, x, s.InSize, bias, y, s.OutSize, batch, scratch);
@@ -145,6 +187,7 @@ public sealed unsafe class ConvOperator
                 RunDirect(&DirectBackwardChunk, s, dy.Slice(b * s.OutSize, s.OutSize), [], dx.Slice(b * s.InSize, s.InSize), s.InChannels);
             return;
         }
+        PrepareBackward();
         int groups = s.Groups, cinG = s.InChannels / groups, coutG = s.OutChannels / groups;
         int n = s.OutHeight * s.OutWidth, k = ColumnRows(s), plane = s.InHeight * s.InWidth;
         for (int b = 0; b < batch; b++)
@@ -166,7 +209,7 @@ public sealed unsafe class ConvOperator
                         fixed (float* pdx = dxg)
                         fixed (float* ps = scratch)
                         {
-                            if (PreparedTransposedWinograd().TryRun(pdy, pdx, ps)) continue;
+                            if (_transposedWinogradOperator!.TryRun(pdy, pdx, ps)) continue;
                         }
                     }
                     var columns = TransposedColumns(s, pdy);
@@ -185,19 +228,6 @@ public sealed unsafe class ConvOperator
                 Gemm.Multiply(_backward[g], false, width, dyg[j0..], n, col, width, accumulate: false);
                 Fold(s, col, dxg, cinG, j0, j0 + width);
             }
-        }
-    }
-
-    // Built at the first BackwardData, not with the operator: only explanations need it, and it takes 16/9 of W.
-    TransposedWinograd PreparedTransposedWinograd()
-    {
-        var prepared = Volatile.Read(ref _transposedWinogradOperator);
-        if (prepared != null) return prepared;
-        lock (_prepare)
-        {
-            prepared = _transposedWinogradOperator ?? new TransposedWinograd(Shape, _backward[0]);
-            Volatile.Write(ref _transposedWinogradOperator, prepared);
-            return prepared;
         }
     }
 

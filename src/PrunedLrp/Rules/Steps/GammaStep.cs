@@ -9,12 +9,19 @@ namespace PrunedLrp.Rules;
 /// <c>sp = [z &gt; 0] R / stab(zpos)</c>, <c>sn = [z &lt; 0] R / stab(zneg)</c>,
 /// <c>R_in = x+ (wp^T sp + wn^T sn) + x- (wn^T sp + wp^T sn)</c>.
 /// </summary>
+/// <remarks>
+/// With x &gt;= 0 (after a ReLU) both denominators follow from the plain output z = w x + b and one product
+/// <c>q = w+ x + b+</c>: <c>zpos = z + g q</c> and <c>zneg = (1 + g) z - g q</c> (as <c>w- x = z - b - w+ x</c> and
+/// <c>b- - b = -b+</c>), one product instead of two.
+/// </remarks>
 internal sealed class GammaStep : LinearStep
 {
     readonly float _stabilizer;
     readonly bool _nonNegative;
+    readonly float _gamma;
     readonly ILinearOperator _wp, _wn;
-    readonly float[] _bp, _bn;
+    readonly ILinearOperator? _positive; // w+, for the denominators of a non-negative input
+    readonly float[] _bp, _bn, _biasPositive;
 
     public GammaStep(LinearLayer layer, float gamma, float stabilizer, bool inputNonNegative)
         : base(layer, inBuffers: 5, outBuffers: 4)
@@ -25,6 +32,9 @@ internal sealed class GammaStep : LinearStep
         _wn = layer.Variant(WeightVariant.GammaNegative, gamma);
         _bp = layer.BiasVariant(WeightVariant.GammaPositive, gamma);
         _bn = layer.BiasVariant(WeightVariant.GammaNegative, gamma);
+        _gamma = gamma;
+        _positive = inputNonNegative ? layer.Variant(WeightVariant.Positive) : null;
+        _biasPositive = layer.BiasVariant(WeightVariant.Positive);
     }
 
     public override void Backward(ref RelevanceArgs args)
@@ -50,10 +60,17 @@ internal sealed class GammaStep : LinearStep
         }
         var xPos = SplitSigns(x, _nonNegative, xp, xn);
 
-        _wp.Forward(xPos, _bp, sp, b, ops);
-        _wn.Forward(xPos, _bn, sn, b, ops);
-        if (!_nonNegative)
+        if (_positive != null)
         {
+            _positive.Forward(x, _biasPositive, t, b, ops);
+            TensorPrimitives.MultiplyAdd(t, _gamma, z, sp);
+            TensorPrimitives.Multiply(z, 1f + _gamma, sn);
+            TensorPrimitives.MultiplyAdd(t, -_gamma, sn, sn);
+        }
+        else
+        {
+            _wp.Forward(xPos, _bp, sp, b, ops);
+            _wn.Forward(xPos, _bn, sn, b, ops);
             _wn.Forward(xn, default, t, b, ops);
             Accumulate(sp, t);
             _wp.Forward(xn, default, t, b, ops);
