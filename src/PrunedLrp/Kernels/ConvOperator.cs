@@ -9,9 +9,9 @@ namespace PrunedLrp.Kernels;
 /// Forward of a 3x3, stride-1 convolution with at least 16 channels each way runs Winograd's F(2x2, 3x3)
 /// (<see cref="Winograd3x3"/>, 2.25x fewer multiply-adds). BackwardData of such a convolution does too, guarded, when W
 /// has no zero weight (<see cref="TransposedWinograd"/>): its input R/z can hold huge entries (near-zero denominators,
-/// e.g. the re-run of PLRP-M), and unguarded transforms spread a tile's largest entry's rounding error onto its
-/// neighbours (measured: PLRP-M parity error 3.8e-3 instead of 7e-7), where the direct sum keeps such an entry to the
-/// outputs that read it; tiles with such an entry are recomputed directly. Otherwise, per sample and group, Forward is
+/// e.g. the re-run of PLRP-M), whose rounding reaches every output of their window scaled by the transformed kernel,
+/// also the outputs whose weight for that entry is zero (measured with W+: PLRP-M parity error 3.8e-3 instead of
+/// 7e-7); tiles holding a dominant entry are recomputed directly as a margin. Otherwise, per sample and group, Forward is
 /// <c>y_g = W_g col(x_g)</c> with the column matrix packed block by block straight from x
 /// (<see cref="ImplicitColumns"/>, never stored). BackwardData of a stride-1 convolution with at least 16 input channels per group is itself a stride-1
 /// convolution of dy with the flipped, transposed kernel, <c>dx_g = W'_g col'(dy_g)</c> with
@@ -25,12 +25,12 @@ public sealed unsafe class ConvOperator
 {
     // The packed forms of each direction are built at its first call (under _prepare), not with the operator: a model
     // that only predicts never needs the transposed ones, and most rules never run one direction of their modified
-    // weights (Gamma after a ReLU, for one, only transposes W + gamma W+). Until then W is read from _weight.
-    readonly ReadOnlyMemory<float> _weight;
+    // weights (Gamma after a ReLU, for one, only transposes W + gamma W+). _weights gives W each time; for a rule's
+    // modified weights it computes them afresh, so that no raw copy outlives the packing.
+    readonly Func<ReadOnlyMemory<float>>? _weights;
     readonly bool _pointwise, _transposedConv; // _transposedConv: BackwardData as a stride-1 conv of dy, not col2im
     readonly float[]? _direct;         // weights of a depthwise-like conv (one input channel per group), run direct
     readonly bool _winogradForward;    // forward of a 3x3 stride-1 convolution with enough channels runs Winograd3x3
-    readonly bool _transposedWinograd; // BackwardData may run TransposedWinograd
     readonly Lock _prepare = new();
     volatile bool _forwardReady, _backwardReady;
     PackedMatrix[] _forward = [];      // per group: W_g [coutG, K], K = cinG*kH*kW (none with Winograd)
@@ -41,19 +41,30 @@ public sealed unsafe class ConvOperator
     /// <summary>Prepares the convolution <paramref name="shape"/> with <paramref name="weight"/>.</summary>
     /// <remarks>The operator keeps <paramref name="weight"/> and packs it for each direction at that direction's first
     /// call, so its contents must not change afterwards.</remarks>
-    public ConvOperator(in ConvShape shape, ReadOnlyMemory<float> weight)
+    public ConvOperator(in ConvShape shape, ReadOnlyMemory<float> weight) : this(shape, Source(shape, weight))
+    {
+    }
+
+    static Func<ReadOnlyMemory<float>> Source(in ConvShape shape, ReadOnlyMemory<float> weight)
     {
         Validate(shape);
         if (weight.Length != shape.WeightSize)
             throw new ArgumentException($"weight has {weight.Length} values, the shape needs {shape.WeightSize}", nameof(weight));
+        return () => weight;
+    }
+
+    /// <summary>As the public constructor, with W given by <paramref name="weights"/> whenever a direction is packed.</summary>
+    internal ConvOperator(in ConvShape shape, Func<ReadOnlyMemory<float>> weights)
+    {
+        Validate(shape);
         Shape = shape;
         int groups = shape.Groups, coutG = shape.OutChannels / groups, k = ColumnRows(shape);
         if (k / (shape.KernelHeight * shape.KernelWidth) == 1 && coutG < GemmBlocking.MR)
         {
-            _direct = weight.ToArray();
+            _direct = Checked(weights()).ToArray();
             return;
         }
-        _weight = weight;
+        _weights = weights;
         // The transposed conv computes cinG rows per column it packs; with few input channels (an RGB first layer:
         // 3 rows for 576-deep columns) packing dominates, and W^T dy (27 rows) plus the col2im fold is 3x faster.
         _transposedConv = shape is { StrideHeight: 1, StrideWidth: 1 } && shape.InChannels / groups >= 16;
@@ -61,8 +72,10 @@ public sealed unsafe class ConvOperator
             && Winograd3x3.Applies(shape.InChannels, shape.OutChannels, shape.OutHeight, shape.OutWidth);
         _pointwise = shape is { KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadTop: 0, PadLeft: 0 }
             && shape.OutHeight == shape.InHeight && shape.OutWidth == shape.InWidth;
-        _transposedWinograd = _transposedConv && TransposedWinograd.Applies(shape) && TransposedWinograd.HasNoZeroWeight(weight.Span);
     }
+
+    ReadOnlyMemory<float> Checked(ReadOnlyMemory<float> weight) => weight.Length == Shape.WeightSize ? weight
+        : throw new InvalidOperationException($"the weight source gave {weight.Length} values, the shape needs {Shape.WeightSize}");
 
     void PrepareForward()
     {
@@ -71,17 +84,18 @@ public sealed unsafe class ConvOperator
         {
             if (_forwardReady) return;
             var s = Shape;
+            var weight = Checked(_weights!()).Span;
             if (_winogradForward)
             {
                 _winograd = new Winograd3x3(s.InChannels, s.OutChannels, s.InHeight, s.InWidth, s.OutHeight, s.OutWidth,
-                    s.PadTop, s.PadLeft, _weight.Span);
+                    s.PadTop, s.PadLeft, weight);
             }
             else
             {
                 int coutG = s.OutChannels / s.Groups, k = ColumnRows(s);
                 var forward = new PackedMatrix[s.Groups];
                 for (int g = 0; g < forward.Length; g++)
-                    forward[g] = PackedMatrix.PackLeft(false, coutG, k, _weight.Span.Slice(g * coutG * k, coutG * k), k);
+                    forward[g] = PackedMatrix.PackLeft(false, coutG, k, weight.Slice(g * coutG * k, coutG * k), k);
                 _forward = forward;
             }
             _forwardReady = true;
@@ -96,11 +110,12 @@ public sealed unsafe class ConvOperator
             if (_backwardReady) return;
             var s = Shape;
             int coutG = s.OutChannels / s.Groups, k = ColumnRows(s), area = s.KernelHeight * s.KernelWidth;
+            var weight = Checked(_weights!()).Span;
             var backward = new PackedMatrix[s.Groups];
             var flipped = _transposedConv ? new float[coutG * k] : [];
             for (int g = 0; g < backward.Length; g++)
             {
-                var wg = _weight.Span.Slice(g * coutG * k, coutG * k);
+                var wg = weight.Slice(g * coutG * k, coutG * k);
                 if (_transposedConv)
                 {
                     FlipTranspose(s, wg, flipped);
@@ -112,7 +127,7 @@ public sealed unsafe class ConvOperator
                 }
             }
             _backward = backward;
-            if (_transposedWinograd)
+            if (_transposedConv && TransposedWinograd.Applies(s) && TransposedWinograd.HasNoZeroWeight(weight))
                 _transposedWinogradOperator = new TransposedWinograd(s, backward[0]);
             _backwardReady = true;
         }
@@ -204,12 +219,12 @@ public sealed unsafe class ConvOperator
             {
                 fixed (float* pdy = dyg)
                 {
-                    if (_transposedWinograd)
+                    if (_transposedWinogradOperator is { } winograd)
                     {
                         fixed (float* pdx = dxg)
                         fixed (float* ps = scratch)
                         {
-                            if (_transposedWinogradOperator!.TryRun(pdy, pdx, ps)) continue;
+                            if (winograd.TryRun(pdy, pdx, ps)) continue;
                         }
                     }
                     var columns = TransposedColumns(s, pdy);

@@ -22,6 +22,10 @@ internal sealed class ConvLayer : LinearLayer
 
     public override ILinearOperator CreateOperator(ReadOnlyMemory<float> weight) => new Adapter(new ConvOperator(Shape, weight));
 
+    // The conv packs each direction at its first call; the modified weights are made again for it and then dropped.
+    protected override ILinearOperator CreateVariantOperator(WeightVariant variant, float gamma)
+        => new Adapter(new ConvOperator(Shape, () => WeightVariants.Modify(Weight.Span, variant, gamma)));
+
     sealed class Adapter(ConvOperator op) : ILinearOperator
     {
         public int ScratchLength(int batch) => op.ScratchLength(batch);

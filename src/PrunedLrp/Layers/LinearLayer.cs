@@ -41,7 +41,12 @@ internal abstract class LinearLayer : Layer
     /// <summary>The map with modified weights, prepared on first use and then shared (by every explainer of the model).</summary>
     public ILinearOperator Variant(WeightVariant variant, float gamma = 0f)
         => variant == WeightVariant.Original ? Operator
-            : _variants.GetOrAdd((variant, gamma), key => CreateOperator(WeightVariants.Modify(Weight.Span, key.Item1, key.Item2)));
+            : _variants.GetOrAdd((variant, gamma), key => CreateVariantOperator(key.Item1, key.Item2));
+
+    /// <summary>The operator of a weight variant; layers that pack their weights may recompute the variant when packing
+    /// instead of keeping a raw copy.</summary>
+    protected virtual ILinearOperator CreateVariantOperator(WeightVariant variant, float gamma)
+        => CreateOperator(WeightVariants.Modify(Weight.Span, variant, gamma));
 
     /// <summary>The bias modified like the weights of <paramref name="variant"/> (empty when the layer has no bias).</summary>
     public float[] BiasVariant(WeightVariant variant, float gamma = 0f) => WeightVariants.Modify(Bias.Span, variant, gamma, isBias: true);
