@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace PrunedLrp.Kernels;
 
 /// <summary>
@@ -25,9 +27,10 @@ public sealed unsafe class ConvOperator
 {
     // The packed forms of each direction are built at its first call (under _prepare), not with the operator: a model
     // that only predicts never needs the transposed ones, and most rules never run one direction of their modified
-    // weights (Gamma after a ReLU, for one, only transposes W + gamma W+). _weights gives W each time; for a rule's
-    // modified weights it computes them afresh, so that no raw copy outlives the packing.
-    readonly Func<ReadOnlyMemory<float>>? _weights;
+    // weights (Gamma after a ReLU, for one, only transposes W + gamma W+). A rule's modified weights come from _writer,
+    // written into a pooled buffer for each packing, so that no raw copy outlives it.
+    readonly ReadOnlyMemory<float> _weight;
+    readonly WeightWriter? _writer;
     readonly bool _pointwise, _transposedConv; // _transposedConv: BackwardData as a stride-1 conv of dy, not col2im
     readonly float[]? _direct;         // weights of a depthwise-like conv (one input channel per group), run direct
     readonly bool _winogradForward;    // forward of a 3x3 stride-1 convolution with enough channels runs Winograd3x3
@@ -41,30 +44,28 @@ public sealed unsafe class ConvOperator
     /// <summary>Prepares the convolution <paramref name="shape"/> with <paramref name="weight"/>.</summary>
     /// <remarks>The operator keeps <paramref name="weight"/> and packs it for each direction at that direction's first
     /// call, so its contents must not change afterwards.</remarks>
-    public ConvOperator(in ConvShape shape, ReadOnlyMemory<float> weight) : this(shape, Source(shape, weight))
+    public ConvOperator(in ConvShape shape, ReadOnlyMemory<float> weight) : this(shape, Checked(shape, weight), null)
     {
     }
 
-    static Func<ReadOnlyMemory<float>> Source(in ConvShape shape, ReadOnlyMemory<float> weight)
+    /// <summary>As the public constructor, with W written by <paramref name="writer"/> whenever a direction is packed.</summary>
+    internal ConvOperator(in ConvShape shape, WeightWriter writer) : this(shape, default, writer)
     {
-        Validate(shape);
-        if (weight.Length != shape.WeightSize)
-            throw new ArgumentException($"weight has {weight.Length} values, the shape needs {shape.WeightSize}", nameof(weight));
-        return () => weight;
     }
 
-    /// <summary>As the public constructor, with W given by <paramref name="weights"/> whenever a direction is packed.</summary>
-    internal ConvOperator(in ConvShape shape, Func<ReadOnlyMemory<float>> weights)
+    ConvOperator(in ConvShape shape, ReadOnlyMemory<float> weight, WeightWriter? writer)
     {
         Validate(shape);
         Shape = shape;
         int groups = shape.Groups, coutG = shape.OutChannels / groups, k = ColumnRows(shape);
         if (k / (shape.KernelHeight * shape.KernelWidth) == 1 && coutG < GemmBlocking.MR)
         {
-            _direct = Checked(weights()).ToArray();
+            _direct = new float[shape.WeightSize];
+            if (writer != null) writer(_direct);
+            else weight.Span.CopyTo(_direct);
             return;
         }
-        _weights = weights;
+        (_weight, _writer) = (weight, writer);
         // The transposed conv computes cinG rows per column it packs; with few input channels (an RGB first layer:
         // 3 rows for 576-deep columns) packing dominates, and W^T dy (27 rows) plus the col2im fold is 3x faster.
         _transposedConv = shape is { StrideHeight: 1, StrideWidth: 1 } && shape.InChannels / groups >= 16;
@@ -74,8 +75,23 @@ public sealed unsafe class ConvOperator
             && shape.OutHeight == shape.InHeight && shape.OutWidth == shape.InWidth;
     }
 
-    ReadOnlyMemory<float> Checked(ReadOnlyMemory<float> weight) => weight.Length == Shape.WeightSize ? weight
-        : throw new InvalidOperationException($"the weight source gave {weight.Length} values, the shape needs {Shape.WeightSize}");
+    static ReadOnlyMemory<float> Checked(in ConvShape shape, ReadOnlyMemory<float> weight)
+    {
+        Validate(shape);
+        return weight.Length == shape.WeightSize ? weight
+            : throw new ArgumentException($"weight has {weight.Length} values, the shape needs {shape.WeightSize}", nameof(weight));
+    }
+
+    // W for packing: the stored weights, or the writer's in a pooled buffer that the caller returns.
+    ReadOnlySpan<float> Weights(out float[]? rented)
+    {
+        rented = null;
+        if (_writer == null) return _weight.Span;
+        rented = ArrayPool<float>.Shared.Rent(Shape.WeightSize);
+        var weight = rented.AsSpan(0, Shape.WeightSize);
+        _writer(weight);
+        return weight;
+    }
 
     void PrepareForward()
     {
@@ -84,7 +100,7 @@ public sealed unsafe class ConvOperator
         {
             if (_forwardReady) return;
             var s = Shape;
-            var weight = Checked(_weights!()).Span;
+            var weight = Weights(out var rented);
             if (_winogradForward)
             {
                 _winograd = new Winograd3x3(s.InChannels, s.OutChannels, s.InHeight, s.InWidth, s.OutHeight, s.OutWidth,
@@ -98,6 +114,7 @@ public sealed unsafe class ConvOperator
                     forward[g] = PackedMatrix.PackLeft(false, coutG, k, weight.Slice(g * coutG * k, coutG * k), k);
                 _forward = forward;
             }
+            if (rented != null) ArrayPool<float>.Shared.Return(rented);
             _forwardReady = true;
         }
     }
@@ -110,9 +127,9 @@ public sealed unsafe class ConvOperator
             if (_backwardReady) return;
             var s = Shape;
             int coutG = s.OutChannels / s.Groups, k = ColumnRows(s), area = s.KernelHeight * s.KernelWidth;
-            var weight = Checked(_weights!()).Span;
+            var weight = Weights(out var rented);
             var backward = new PackedMatrix[s.Groups];
-            var flipped = _transposedConv ? new float[coutG * k] : [];
+            var flipped = _transposedConv ? ArrayPool<float>.Shared.Rent(coutG * k) : [];
             for (int g = 0; g < backward.Length; g++)
             {
                 var wg = weight.Slice(g * coutG * k, coutG * k);
@@ -129,6 +146,8 @@ public sealed unsafe class ConvOperator
             _backward = backward;
             if (_transposedConv && TransposedWinograd.Applies(s) && TransposedWinograd.HasNoZeroWeight(weight))
                 _transposedWinogradOperator = new TransposedWinograd(s, backward[0]);
+            if (rented != null) ArrayPool<float>.Shared.Return(rented);
+            if (_transposedConv) ArrayPool<float>.Shared.Return(flipped);
             _backwardReady = true;
         }
     }

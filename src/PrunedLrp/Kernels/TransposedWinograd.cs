@@ -60,9 +60,11 @@ internal sealed unsafe class TransposedWinograd
             throw new ArgumentException($"the flipped kernel is {flipped.Rows}x{flipped.Columns}, want {s.InChannels}x{s.OutChannels * 9}", nameof(flipped));
         (_outChannels, _inChannels, _height, _width) = (s.OutChannels, s.InChannels, s.InHeight, s.InWidth);
         (_outHeight, _outWidth, _padTop, _padLeft) = (s.OutHeight, s.OutWidth, 2 - s.PadTop, 2 - s.PadLeft);
-        var weight = new float[flipped.Rows * flipped.Columns];
+        int size = flipped.Rows * flipped.Columns;
+        var weight = System.Buffers.ArrayPool<float>.Shared.Rent(size);
         flipped.UnpackLeft(weight);
-        _winograd = new Winograd3x3(_outChannels, _inChannels, _outHeight, _outWidth, _height, _width, _padTop, _padLeft, weight);
+        _winograd = new Winograd3x3(_outChannels, _inChannels, _outHeight, _outWidth, _height, _width, _padTop, _padLeft, weight.AsSpan(0, size));
+        System.Buffers.ArrayPool<float>.Shared.Return(weight);
         _direct = flipped;
     }
 

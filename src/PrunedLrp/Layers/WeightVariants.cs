@@ -21,8 +21,16 @@ internal static class WeightVariants
         var result = new float[values.Length];
         if (isBias && variant == WeightVariant.Ones)
             return result;
-        for (int i = 0; i < values.Length; i++)
-            result[i] = Apply(variant, values[i], gamma);
+        Modify(values, variant, gamma, result);
         return result;
+    }
+
+    /// <summary>Writes the modified weights of <paramref name="values"/> into <paramref name="destination"/> (as long).</summary>
+    public static void Modify(ReadOnlySpan<float> values, WeightVariant variant, float gamma, Span<float> destination)
+    {
+        if (destination.Length != values.Length)
+            throw new ArgumentException($"destination has {destination.Length} values, want {values.Length}", nameof(destination));
+        for (int i = 0; i < values.Length; i++)
+            destination[i] = Apply(variant, values[i], gamma);
     }
 }
