@@ -9,11 +9,12 @@ namespace PrunedLrp.Kernels;
 /// </summary>
 /// <remarks>
 /// Forward of a 3x3, stride-1 convolution with at least 16 channels each way runs Winograd's F(2x2, 3x3)
-/// (<see cref="Winograd3x3"/>, 2.25x fewer multiply-adds). BackwardData of such a convolution does too, guarded, when W
-/// has no zero weight (<see cref="TransposedWinograd"/>): its input R/z can hold huge entries (near-zero denominators,
-/// e.g. the re-run of PLRP-M), whose rounding reaches every output of their window scaled by the transformed kernel,
-/// also the outputs whose weight for that entry is zero (measured with W+: PLRP-M parity error 3.8e-3 instead of
-/// 7e-7); tiles holding a dominant entry are recomputed directly as a margin. Otherwise, per sample and group, Forward is
+/// (<see cref="Winograd3x3"/>, 2.25x fewer multiply-adds). BackwardData of such a convolution does too, guarded
+/// (<see cref="TransposedWinograd"/>): its input R/z can hold huge entries (near-zero denominators, e.g. the re-run of
+/// PLRP-M), whose rounding reaches every output of their window scaled by the transformed kernel, also the outputs
+/// whose weight for that entry is zero (measured with W+: PLRP-M parity error 3.8e-3 instead of 7e-7). So kernels with
+/// zero weights use it only when the caller passes the factor it multiplies dx by, which bounds the damage and picks
+/// the positions to recompute directly. Otherwise, per sample and group, Forward is
 /// <c>y_g = W_g col(x_g)</c> with the column matrix packed block by block straight from x
 /// (<see cref="ImplicitColumns"/>, never stored). BackwardData of a stride-1 convolution with at least 16 input channels per group is itself a stride-1
 /// convolution of dy with the flipped, transposed kernel, <c>dx_g = W'_g col'(dy_g)</c> with
@@ -144,7 +145,7 @@ public sealed unsafe class ConvOperator
                 }
             }
             _backward = backward;
-            if (_transposedConv && TransposedWinograd.Applies(s) && TransposedWinograd.HasNoZeroWeight(weight))
+            if (_transposedConv && TransposedWinograd.Applies(s))
                 _transposedWinogradOperator = new TransposedWinograd(s, backward[0]);
             if (rented != null) ArrayPool<float>.Shared.Return(rented);
             if (_transposedConv) ArrayPool<float>.Shared.Return(flipped);
@@ -211,10 +212,16 @@ public sealed unsafe class ConvOperator
     }
 
     /// <summary>dx = conv_transpose(dy, W): <c>dx[n, c, i, k] = sum over (o, p, q, u, v) that read (i, k) of dy[n, o, p, q] W[o, c', u, v]</c>.</summary>
-    public void BackwardData(ReadOnlySpan<float> dy /* [batch, outC, oH, oW] */, Span<float> dx /* [batch, inC, H, W] */, int batch, Span<float> scratch)
+    /// <remarks>A caller that multiplies dx elementwise by some factor (the relevance pass: by the layer input x) passes it
+    /// as <paramref name="factor"/>: that lets the guarded Winograd product serve kernels with zero weights too (see
+    /// <see cref="TransposedWinograd"/>).</remarks>
+    public void BackwardData(ReadOnlySpan<float> dy /* [batch, outC, oH, oW] */, Span<float> dx /* [batch, inC, H, W] */, int batch, Span<float> scratch,
+        ReadOnlySpan<float> factor = default /* [batch, inC, H, W] or empty */)
     {
         var s = Shape;
         CheckCall(dx.Length, dy.Length, batch, scratch.Length, s.InSize, s.OutSize, nameof(dx), nameof(dy), nameof(scratch));
+        if (!factor.IsEmpty && factor.Length < (long)batch * s.InSize)
+            throw new ArgumentException($"factor has {factor.Length} values, {batch} samples need {(long)batch * s.InSize}", nameof(factor));
         if (_direct != null)
         {
             for (int b = 0; b < batch; b++)
@@ -238,12 +245,13 @@ public sealed unsafe class ConvOperator
             {
                 fixed (float* pdy = dyg)
                 {
-                    if (_transposedWinogradOperator is { } winograd)
+                    if (_transposedWinogradOperator is { } winograd && (winograd.ZeroFree || !factor.IsEmpty))
                     {
                         fixed (float* pdx = dxg)
                         fixed (float* ps = scratch)
+                        fixed (float* pf = factor)
                         {
-                            if (winograd.TryRun(pdy, pdx, ps)) continue;
+                            if (winograd.TryRun(pdy, pdx, ps, pf == null ? null : pf + (long)b * s.InSize)) continue;
                         }
                     }
                     var columns = TransposedColumns(s, pdy);

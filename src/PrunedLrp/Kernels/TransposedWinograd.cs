@@ -14,8 +14,9 @@ namespace PrunedLrp.Kernels;
 /// reaches the output scaled by the transformed kernel, not by the entry's own weight: where that weight is zero,
 /// the direct sum adds nothing and Winograd adds a few ulps of the entry. With W+ or W- (z+, alpha-beta) half the
 /// weights are zero, and a huge entry then shows up in outputs that must not see it (measured: a PLRP-M parity error
-/// of 3.8e-3 instead of 7e-7), so only kernels without zero weights take this path (<see cref="HasNoZeroWeight"/>).
-/// As a margin for the rest, tiles whose 4x4 input patch holds Inf or NaN, or an entry above <see cref="Range"/>
+/// of 3.8e-3 instead of 7e-7). So a kernel with zero weights takes this path only when the caller passes the factor
+/// it multiplies dx by (the layer input x): the positions where the rounding could reach <see cref="WinogradLeakBound.Share"/>
+/// of the largest <c>|x dx|</c> are then recomputed directly (<see cref="WinogradLeakBound"/>). As a margin for all, tiles whose 4x4 input patch holds Inf or NaN, or an entry above <see cref="Range"/>
 /// times the largest of the patch's centre (the 2x2 every output of the tile reads), are recomputed directly: their
 /// columns are gathered and multiplied by the packed flipped kernel. When more than
 /// <see cref="MaxFlaggedFraction"/> of the outputs would need that, the caller runs the direct product instead.
@@ -36,6 +37,7 @@ internal sealed unsafe class TransposedWinograd
 
     readonly Winograd3x3 _winograd;
     readonly PackedMatrix _direct; // W' [inC, outC * 9]
+    readonly float[] _kappa;       // per input channel: 2.25 max |W'[c, ...]|, the largest transformed kernel entry
     readonly int _outChannels, _inChannels, _height, _width, _outHeight, _outWidth, _padTop, _padLeft;
 
     /// <summary>Whether the product of <paramref name="s"/> can run here (<see cref="Winograd3x3.Applies"/> on the transposed sizes).</summary>
@@ -64,34 +66,61 @@ internal sealed unsafe class TransposedWinograd
         var weight = System.Buffers.ArrayPool<float>.Shared.Rent(size);
         flipped.UnpackLeft(weight);
         _winograd = new Winograd3x3(_outChannels, _inChannels, _outHeight, _outWidth, _height, _width, _padTop, _padLeft, weight.AsSpan(0, size));
+        ZeroFree = HasNoZeroWeight(weight.AsSpan(0, size));
+        _kappa = new float[_inChannels];
+        for (int c = 0; c < _inChannels; c++)
+            _kappa[c] = 2.25f * System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(weight.AsSpan(c * _outChannels * 9, _outChannels * 9));
         System.Buffers.ArrayPool<float>.Shared.Return(weight);
         _direct = flipped;
     }
 
-    /// <summary>Scratch floats of <see cref="TryRun"/>: the channel peaks of dy, the repaired positions, and the larger
-    /// of Winograd's blocks and a block of gathered columns with its product.</summary>
-    public static int ScratchLengthFor(in ConvShape s) => checked(s.OutHeight * s.OutWidth + s.InHeight * s.InWidth
+    /// <summary>Whether no weight is zero, so that <see cref="TryRun"/> may run without the factors of its output.</summary>
+    public bool ZeroFree { get; }
+
+    /// <summary>Scratch floats of <see cref="TryRun"/>: the channel peaks and sums of dy, the repaired positions, the
+    /// factor peaks, and the larger of Winograd's blocks and a block of gathered columns with its product.</summary>
+    public static int ScratchLengthFor(in ConvShape s) => checked(2 * (s.OutHeight * s.OutWidth + s.InHeight * s.InWidth)
         + Math.Max(Winograd3x3.ScratchLengthFor(s.OutChannels, s.InChannels, s.InHeight, s.InWidth),
             (s.OutChannels * 9 + s.InChannels) * PositionBlock));
 
     /// <summary>
-    /// dx = W'^T-product of dy for one sample; false (dx untouched) when so many tiles need the direct sum that the
-    /// caller should run it for the whole product.
+    /// dx = W'^T-product of dy for one sample, whose caller then multiplies dx elementwise by <paramref name="factor"/>
+    /// (null: unknown, allowed only when <see cref="ZeroFree"/>; then the positions where Winograd's rounding could
+    /// show in those products are recomputed, see <see cref="WinogradLeakBound"/>). False (dx unspecified) when so
+    /// many positions need the direct sum that the caller should run it for the whole product.
     /// </summary>
-    public bool TryRun(float* dy, float* dx, float* scratch)
+    public bool TryRun(float* dy, float* dx, float* scratch, float* factor)
     {
+        if (factor == null && !ZeroFree)
+            return false;
         int dyPlane = _outHeight * _outWidth, dxPlane = _height * _width;
-        float* peak = scratch;
-        int* positions = (int*)(scratch + dyPlane);
-        float* work = scratch + dyPlane + dxPlane;
+        float* peak = scratch, sums = scratch + dyPlane;
+        int* positions = (int*)(sums + dyPlane);
+        float* factorPeak = sums + dyPlane + dxPlane, work = factorPeak + dxPlane;
         ChannelPeak(dy, peak);
         int count = FlagTiles(peak, positions);
         if (count > MaxFlaggedFraction * dxPlane)
             return false;
         _winograd.Run(dy, null, dx, work);
+        RecomputeAll(dy, dx, positions, count, work);
+        if (factor == null)
+            return true;
+        WinogradLeakBound.ChannelSums(dy, _outChannels, dyPlane, sums);
+        fixed (float* kappa = _kappa)
+        {
+            float largest = WinogradLeakBound.FactorPeaks(factor, dx, kappa, _inChannels, dxPlane, factorPeak);
+            count = WinogradLeakBound.Flag(sums, factorPeak, largest, _height, _width, _outHeight, _outWidth, _padTop, _padLeft, positions);
+        }
+        if (count > MaxFlaggedFraction * dxPlane)
+            return false;
+        RecomputeAll(dy, dx, positions, count, work);
+        return true;
+    }
+
+    void RecomputeAll(float* dy, float* dx, int* positions, int count, float* work)
+    {
         for (int first = 0; first < count; first += PositionBlock)
             Recompute(dy, dx, positions + first, Math.Min(PositionBlock, count - first), work);
-        return true;
     }
 
     // peak[p] = max over channels of |dy[o, p]|, NaN counted as +Inf so that its tiles are recomputed.

@@ -29,7 +29,7 @@ internal sealed class DenseLayer : LinearLayer
         public void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> bias, Span<float> y, int batch, Span<float> scratch)
             => op.Forward(x, bias, y, batch);
 
-        public void BackwardData(ReadOnlySpan<float> dy, Span<float> dx, int batch, Span<float> scratch)
-            => op.BackwardData(dy, dx, batch);
+        public void BackwardData(ReadOnlySpan<float> dy, Span<float> dx, int batch, Span<float> scratch, ReadOnlySpan<float> factor = default)
+            => op.BackwardData(dy, dx, batch); // exact sums: nothing to bound
     }
 }

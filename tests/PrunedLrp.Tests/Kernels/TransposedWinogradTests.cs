@@ -126,6 +126,41 @@ public class TransposedWinogradTests
         AssertLocal(s, weight, dy, Run(s, weight, dy), $"{s}");
     }
 
+    [Avx2Fact]
+    public void ZeroWeights_WithTheFactor_RelevanceMatchesTheDirectSum()
+    {
+        // PLRP-M's re-run: z+ near zero at p because every input with a positive link to p is zero, so R/z+ is huge
+        // there, while inputs linked to p by a zero weight are not. The direct sum gives those inputs nothing from p;
+        // Winograd's rounding of the huge entry would, times their x. With x passed, those positions are recomputed.
+        var rng = new Random(14);
+        var s = Same3x3(16, 16, 12, 12);
+        var weight = Array.ConvertAll(KernelAssert.Random(rng, s.WeightSize), v => Math.Max(v, 0f));
+        var dy = new float[s.OutSize];
+        for (int i = 0; i < dy.Length; i++) dy[i] = 1e-3f * (float)rng.NextDouble();
+        int pr = 5, pc = 6;
+        dy[pr * 12 + pc] = 1e6f; // channel 0
+        var x = new float[s.InSize];
+        for (int c = 0; c < 16; c++)
+            for (int i = 0; i < 12; i++)
+                for (int j = 0; j < 12; j++)
+                {
+                    int u = pr - i + 1, v = pc - j + 1; // the tap of W'[c, 0] that links dy[0, p] to dx[c, i, j]
+                    bool linked = u is >= 0 and < 3 && v is >= 0 and < 3;
+                    x[(c * 12 + i) * 12 + j] = !linked ? (float)rng.NextDouble() : weight[(0 * 16 + c) * 9 + (2 - u) * 3 + (2 - v)] == 0f ? 1f : 0f;
+                }
+        var op = new ConvOperator(s, weight);
+        var dx = new float[s.InSize];
+        op.BackwardData(dy, dx, 1, new float[op.ScratchLength(1)], x);
+        var expected = ReferenceConv.BackwardData(s, weight, dy, 1);
+        double largest = 0;
+        for (int i = 0; i < x.Length; i++) largest = Math.Max(largest, Math.Abs(x[i] * expected[i]));
+        for (int i = 0; i < x.Length; i++)
+        {
+            double err = Math.Abs(x[i] * dx[i] - x[i] * expected[i]);
+            Assert.True(err <= 5e-5 * largest, $"x dx at {i} is {x[i] * dx[i]}, expected {x[i] * expected[i]} (largest {largest:G3})");
+        }
+    }
+
     [Fact]
     public void HasNoZeroWeight_FindsNegativeZeroToo()
     {

@@ -63,7 +63,7 @@ internal sealed class AlphaBetaStep : LinearStep
             Accumulate(z, t);
         }
         Stabilizer.Divide(rOut, z, _stabilizer, z);
-        a.BackwardData(z, c, batch, opScratch);
+        a.BackwardData(z, c, batch, opScratch, xPos);
         if (overwrite)
         {
             TensorPrimitives.Multiply(xPos, c, rIn);
@@ -76,7 +76,7 @@ internal sealed class AlphaBetaStep : LinearStep
         }
         if (!_nonNegative)
         {
-            bOp.BackwardData(z, c, batch, opScratch);
+            bOp.BackwardData(z, c, batch, opScratch, xNeg);
             TensorPrimitives.Multiply(xNeg, c, c);
             TensorPrimitives.MultiplyAdd(c, factor, rIn, rIn);
         }
