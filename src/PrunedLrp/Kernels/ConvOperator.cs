@@ -35,7 +35,11 @@ public sealed unsafe class ConvOperator
     readonly bool _pointwise, _transposedConv; // _transposedConv: BackwardData as a stride-1 conv of dy, not col2im
     readonly float[]? _direct;         // weights of a depthwise-like conv (one input channel per group), run direct
     readonly bool _winogradForward;    // forward of a 3x3 stride-1 convolution with enough channels runs Winograd3x3
+    readonly int _winogradTile;        // its output tile: 4 where the output is at least 8x8, else 2
     readonly Lock _prepare = new();
+
+    // PRUNEDLRP_WINOGRAD_TILE=2 keeps the forward on F(2x2, 3x3) (A/B timing and accuracy).
+    static readonly bool s_largeTiles = Environment.GetEnvironmentVariable("PRUNEDLRP_WINOGRAD_TILE") != "2";
     volatile bool _forwardReady, _backwardReady;
     PackedMatrix[] _forward = [];      // per group: W_g [coutG, K], K = cinG*kH*kW (none with Winograd)
     Winograd3x3? _winograd;
@@ -72,6 +76,7 @@ public sealed unsafe class ConvOperator
         _transposedConv = shape is { StrideHeight: 1, StrideWidth: 1 } && shape.InChannels / groups >= 16;
         _winogradForward = shape is { Groups: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, DilationHeight: 1, DilationWidth: 1 }
             && Winograd3x3.Applies(shape.InChannels, shape.OutChannels, shape.OutHeight, shape.OutWidth);
+        _winogradTile = s_largeTiles && shape.OutHeight >= 8 && shape.OutWidth >= 8 ? 4 : 2;
         _pointwise = shape is { KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadTop: 0, PadLeft: 0 }
             && shape.OutHeight == shape.InHeight && shape.OutWidth == shape.InWidth;
     }
@@ -105,7 +110,7 @@ public sealed unsafe class ConvOperator
             if (_winogradForward)
             {
                 _winograd = new Winograd3x3(s.InChannels, s.OutChannels, s.InHeight, s.InWidth, s.OutHeight, s.OutWidth,
-                    s.PadTop, s.PadLeft, weight);
+                    s.PadTop, s.PadLeft, weight, outputTile: _winogradTile);
             }
             else
             {
@@ -160,7 +165,7 @@ public sealed unsafe class ConvOperator
     /// <remarks>The Winograd blocks of Forward, and a block of the column matrix (inC/groups * kH * kW rows, up to 4 MB)
     /// of a BackwardData that folds (strided, or fewer than 16 input channels per group).</remarks>
     public int ScratchLength(int batch) => Math.Max(Math.Max(
-        _winogradForward ? Winograd3x3.ScratchLengthFor(Shape.InChannels, Shape.OutChannels, Shape.OutHeight, Shape.OutWidth) : 0,
+        _winogradForward ? Winograd3x3.ScratchLengthFor(Shape.InChannels, Shape.OutChannels, Shape.OutHeight, Shape.OutWidth, _winogradTile) : 0,
         // by shape alone, not whether W has zeros: every weight variant of a layer must fit the layer's scratch
         _transposedConv && TransposedWinograd.Applies(Shape) ? TransposedWinograd.ScratchLengthFor(Shape) : 0),
         _pointwise || _transposedConv || _direct != null ? 0 : ColumnRows(Shape) * FoldBlock(ColumnRows(Shape), Shape.OutHeight * Shape.OutWidth));

@@ -3,10 +3,12 @@ using System.Runtime.Intrinsics.X86;
 namespace PrunedLrp.Kernels;
 
 /// <summary>
-/// A 3x3, stride-1, undilated, ungrouped convolution by Winograd's F(2x2, 3x3): 16 products of the transformed kernel
-/// U_ξ [outC, inC] with the transformed input tiles V_ξ [inC, tiles] replace the 36 per tile of the direct method,
-/// <c>y = A^T [U . V] A + b</c> (see <see cref="WinogradTransforms"/>), 2.25x fewer multiply-adds. The transforms
-/// only add, subtract and halve, so results agree with the direct sum to a few float rounding steps.
+/// A 3x3, stride-1, undilated, ungrouped convolution by Winograd's F(m x m, 3x3) with output tiles of m = 2 or 4:
+/// (m+2)^2 products of the transformed kernel U_ξ [outC, inC] with the transformed input tiles V_ξ [inC, tiles]
+/// replace the 9 m^2 per tile of the direct method, <c>y = A^T [U . V] A + b</c> (see <see cref="WinogradTransforms"/>
+/// and <see cref="WinogradTransforms4"/>): 2.25x fewer multiply-adds with m = 2, 4x with m = 4. F(2x2, 3x3)'s
+/// transforms only add, subtract and halve, so its results agree with the direct sum to a few float rounding steps;
+/// F(4x4, 3x3)'s scale by up to 8 and 1/24, which costs about a decimal digit more (see <see cref="ConvOperator"/>).
 /// </summary>
 /// <remarks>
 /// Tiles are processed in blocks of whole tile rows sized so that V and M = U V of a block (16 (inC + outC) floats a
@@ -19,7 +21,8 @@ internal sealed unsafe class Winograd3x3
     const int DefaultBlockFloats = 4 << 20;
     const int Chunks = 8;
 
-    readonly PackedMatrix[] _u = new PackedMatrix[16];
+    readonly PackedMatrix[] _u;
+    readonly int _tile, _elements; // m, and (m + 2)^2 transformed elements per tile
     readonly int _inChannels, _outChannels, _inHeight, _inWidth, _outHeight, _outWidth, _padTop, _padLeft;
     readonly int _tileRows, _tileColumns, _blockRows, _rowLength;
 
@@ -35,33 +38,40 @@ internal sealed unsafe class Winograd3x3
     /// outside [inHeight, inWidth]) for p &lt; outHeight, q &lt; outWidth, with w [outC, inC, 3, 3].
     /// </summary>
     public Winograd3x3(int inChannels, int outChannels, int inHeight, int inWidth, int outHeight, int outWidth,
-        int padTop, int padLeft, ReadOnlySpan<float> weight, int blockFloats = DefaultBlockFloats)
+        int padTop, int padLeft, ReadOnlySpan<float> weight, int blockFloats = DefaultBlockFloats, int outputTile = 2)
     {
+        if (outputTile is not (2 or 4))
+            throw new ArgumentOutOfRangeException(nameof(outputTile), outputTile, "F(2x2, 3x3) or F(4x4, 3x3)");
+        _tile = outputTile;
+        _elements = (outputTile + 2) * (outputTile + 2);
+        _u = new PackedMatrix[_elements];
         if (!Avx2.IsSupported)
             throw new PlatformNotSupportedException("the Winograd transforms need AVX2 (ConvOperator checks Applies first)");
         if (weight.Length != outChannels * inChannels * 9)
             throw new ArgumentException($"weight has {weight.Length} values, want {outChannels * inChannels * 9}", nameof(weight));
         (_inChannels, _outChannels, _inHeight, _inWidth) = (inChannels, outChannels, inHeight, inWidth);
         (_outHeight, _outWidth, _padTop, _padLeft) = (outHeight, outWidth, padTop, padLeft);
-        _tileRows = (outHeight + 1) / 2;
-        _tileColumns = (outWidth + 1) / 2;
-        _blockRows = BlockRows(inChannels, outChannels, outHeight, outWidth, blockFloats);
-        _rowLength = RowLength(outWidth);
+        _tileRows = (outHeight + _tile - 1) / _tile;
+        _tileColumns = (outWidth + _tile - 1) / _tile;
+        _blockRows = BlockRows(inChannels, outChannels, outHeight, outWidth, blockFloats, _tile);
+        _rowLength = RowLength(outWidth, _tile);
 
-        // All 16 U_ξ in one rented buffer (reused by the next layer), each (o, c) transformed once.
+        // All U_ξ in one rented buffer (reused by the next layer), each (o, c) transformed once.
         int size = outChannels * inChannels;
-        var transformed = System.Buffers.ArrayPool<float>.Shared.Rent(16 * size);
+        var transformed = System.Buffers.ArrayPool<float>.Shared.Rent(_elements * size);
         try
         {
-            Span<float> u = stackalloc float[16];
+            Span<float> u = stackalloc float[36];
             for (int o = 0; o < outChannels; o++)
             for (int c = 0; c < inChannels; c++)
             {
-                WinogradTransforms.Kernel(weight.Slice((o * inChannels + c) * 9, 9), u);
-                for (int xi = 0; xi < 16; xi++)
+                var g = weight.Slice((o * inChannels + c) * 9, 9);
+                if (_tile == 2) WinogradTransforms.Kernel(g, u);
+                else WinogradTransforms4.Kernel(g, u);
+                for (int xi = 0; xi < _elements; xi++)
                     transformed[xi * size + o * inChannels + c] = u[xi];
             }
-            for (int xi = 0; xi < 16; xi++)
+            for (int xi = 0; xi < _elements; xi++)
                 _u[xi] = PackedMatrix.PackLeft(false, outChannels, inChannels, transformed.AsSpan(xi * size, size), inChannels);
         }
         finally
@@ -71,27 +81,30 @@ internal sealed unsafe class Winograd3x3
     }
 
     /// <summary>Scratch floats one <see cref="Run"/> needs: V and M of a block, 8 floats of slack, and padded input rows.</summary>
-    public int ScratchLength => ScratchFloats(_inChannels, _outChannels, _outWidth, _blockRows);
+    public int ScratchLength => ScratchFloats(_inChannels, _outChannels, _outWidth, _blockRows, _tile);
 
     /// <summary><see cref="ScratchLength"/> of the convolution with these sizes, before (or without) preparing it.</summary>
-    public static int ScratchLengthFor(int inChannels, int outChannels, int outHeight, int outWidth) =>
-        ScratchFloats(inChannels, outChannels, outWidth, BlockRows(inChannels, outChannels, outHeight, outWidth, DefaultBlockFloats));
+    public static int ScratchLengthFor(int inChannels, int outChannels, int outHeight, int outWidth, int outputTile = 2) =>
+        ScratchFloats(inChannels, outChannels, outWidth,
+            BlockRows(inChannels, outChannels, outHeight, outWidth, DefaultBlockFloats, outputTile), outputTile);
 
-    static int ScratchFloats(int inChannels, int outChannels, int outWidth, int blockRows)
+    static int ScratchFloats(int inChannels, int outChannels, int outWidth, int blockRows, int tile)
     {
-        long tiles = (long)blockRows * ((outWidth + 1) / 2);
-        return checked((int)(16L * (inChannels + outChannels) * tiles + 8 + (long)Chunks * 4 * RowLength(outWidth)));
+        long tiles = (long)blockRows * ((outWidth + tile - 1) / tile);
+        long elements = (tile + 2) * (tile + 2);
+        return checked((int)(elements * (inChannels + outChannels) * tiles + 8 + (long)Chunks * (tile + 2) * RowLength(outWidth, tile)));
     }
 
     // Whole tile rows per block: as many as keep V and M within blockFloats, at least one.
-    static int BlockRows(int inChannels, int outChannels, int outHeight, int outWidth, int blockFloats)
+    static int BlockRows(int inChannels, int outChannels, int outHeight, int outWidth, int blockFloats, int tile)
     {
-        long perRow = 16L * (inChannels + outChannels) * ((outWidth + 1) / 2);
-        return (int)Math.Clamp(blockFloats / perRow, 1, (outHeight + 1) / 2);
+        long perRow = (long)(tile + 2) * (tile + 2) * (inChannels + outChannels) * ((outWidth + tile - 1) / tile);
+        return (int)Math.Clamp(blockFloats / perRow, 1, (outHeight + tile - 1) / tile);
     }
 
-    // A padded input row: two columns per tile, 8-tile groups rounded up, and 8 floats for the last group's overreach.
-    static int RowLength(int outWidth) => 2 * GemmBlocking.RoundUp((outWidth + 1) / 2, 8) + 8;
+    // A padded input row: m columns per tile, 8-tile groups rounded up, and 8 floats for the last group's overreach
+    // (F(2x2, 3x3) reads 18 floats from 2 tx0, F(4x4, 3x3) 36 from 4 tx0).
+    static int RowLength(int outWidth, int tile) => tile * GemmBlocking.RoundUp((outWidth + tile - 1) / tile, 8) + 8;
 
     /// <summary>y = conv(x) (+ bias when <paramref name="bias"/> is not null) for one sample.</summary>
     public void Run(float* x, float* bias, float* y, float* scratch)
@@ -100,10 +113,10 @@ internal sealed unsafe class Winograd3x3
         {
             InChannels = _inChannels, OutChannels = _outChannels, InHeight = _inHeight, InWidth = _inWidth,
             OutHeight = _outHeight, OutWidth = _outWidth, PadTop = _padTop, PadLeft = _padLeft,
-            TileColumns = _tileColumns, RowLength = _rowLength,
+            TileColumns = _tileColumns, RowLength = _rowLength, Tile = _tile,
             X = x, Y = y, Bias = bias,
             V = scratch,
-            Rows = scratch + 16L * (_inChannels + _outChannels) * _blockRows * _tileColumns + 8,
+            Rows = scratch + (long)_elements * (_inChannels + _outChannels) * _blockRows * _tileColumns + 8,
         };
         for (int ty0 = 0; ty0 < _tileRows; ty0 += _blockRows)
         {
@@ -111,9 +124,9 @@ internal sealed unsafe class Winograd3x3
             job.TileRow1 = Math.Min(_tileRows, ty0 + _blockRows);
             int tiles = (job.TileRow1 - ty0) * _tileColumns;
             job.Tiles = tiles;
-            job.M = scratch + 16L * _inChannels * tiles;
+            job.M = scratch + (long)_elements * _inChannels * tiles;
             RunSplit(&InputChunk, ref job, _inChannels);
-            for (int xi = 0; xi < 16; xi++)
+            for (int xi = 0; xi < _elements; xi++)
             {
                 var v = new ReadOnlySpan<float>(job.V + (long)xi * _inChannels * tiles, _inChannels * tiles);
                 var m = new Span<float>(job.M + (long)xi * _outChannels * tiles, _outChannels * tiles);
@@ -126,7 +139,7 @@ internal sealed unsafe class Winograd3x3
     // Everything a chunk needs, unmanaged so that it can sit on the stack behind a pointer.
     struct Job
     {
-        public int InChannels, OutChannels, InHeight, InWidth, OutHeight, OutWidth, PadTop, PadLeft, TileColumns, RowLength;
+        public int InChannels, OutChannels, InHeight, InWidth, OutHeight, OutWidth, PadTop, PadLeft, TileColumns, RowLength, Tile;
         public float* X, Y, Bias, V, M, Rows;
         public int TileRow0, TileRow1, Tiles, Channels, Parts;
     }
@@ -145,18 +158,22 @@ internal sealed unsafe class Winograd3x3
     static void InputChunk(void* context, int chunk)
     {
         ref var j = ref *(Job*)context;
-        float* rows = j.Rows + (long)chunk * 4 * j.RowLength;
+        int m = j.Tile;
+        float* rows = j.Rows + (long)chunk * (m + 2) * j.RowLength;
         long plane = (long)j.InChannels * j.Tiles;
         for (int c = j.Channels * chunk / j.Parts, end = j.Channels * (chunk + 1) / j.Parts; c < end; c++)
         {
             float* image = j.X + (long)c * j.InHeight * j.InWidth;
             for (int ty = j.TileRow0; ty < j.TileRow1; ty++)
             {
-                for (int r = 0; r < 4; r++)
-                    PadRow(ref j, image, 2 * ty - j.PadTop + r, rows + r * j.RowLength);
+                for (int r = 0; r < m + 2; r++)
+                    PadRow(ref j, image, m * ty - j.PadTop + r, rows + r * j.RowLength);
                 float* dst = j.V + (long)c * j.Tiles + (long)(ty - j.TileRow0) * j.TileColumns;
                 for (int tx0 = 0; tx0 < j.TileColumns; tx0 += 8)
-                    WinogradTransforms.Input(rows, j.RowLength, tx0, dst + tx0, plane, Math.Min(8, j.TileColumns - tx0));
+                {
+                    if (m == 2) WinogradTransforms.Input(rows, j.RowLength, tx0, dst + tx0, plane, Math.Min(8, j.TileColumns - tx0));
+                    else WinogradTransforms4.Input(rows, j.RowLength, tx0, dst + tx0, plane, Math.Min(8, j.TileColumns - tx0));
+                }
             }
         }
     }
@@ -180,17 +197,23 @@ internal sealed unsafe class Winograd3x3
     {
         ref var j = ref *(Job*)context;
         long plane = (long)j.OutChannels * j.Tiles;
+        int m = j.Tile;
+        float** outputs = stackalloc float*[4];
         for (int o = j.Channels * chunk / j.Parts, end = j.Channels * (chunk + 1) / j.Parts; o < end; o++)
         {
             float bias = j.Bias == null ? 0f : j.Bias[o];
             float* image = j.Y + (long)o * j.OutHeight * j.OutWidth;
             for (int ty = j.TileRow0; ty < j.TileRow1; ty++)
             {
-                float* out0 = image + (long)2 * ty * j.OutWidth;
-                float* out1 = 2 * ty + 1 < j.OutHeight ? out0 + j.OutWidth : null;
+                for (int r = 0; r < m; r++) // rows past the output's last stay null
+                    outputs[r] = m * ty + r < j.OutHeight ? image + (long)(m * ty + r) * j.OutWidth : null;
                 float* src = j.M + (long)o * j.Tiles + (long)(ty - j.TileRow0) * j.TileColumns;
                 for (int tx0 = 0; tx0 < j.TileColumns; tx0 += 8)
-                    WinogradTransforms.Output(src + tx0, plane, bias, out0, out1, tx0, Math.Min(16, j.OutWidth - 2 * tx0));
+                {
+                    int columns = Math.Min(8 * m, j.OutWidth - m * tx0);
+                    if (m == 2) WinogradTransforms.Output(src + tx0, plane, bias, outputs[0], outputs[1], tx0, columns);
+                    else WinogradTransforms4.Output(src + tx0, plane, bias, outputs, tx0, columns);
+                }
             }
         }
     }

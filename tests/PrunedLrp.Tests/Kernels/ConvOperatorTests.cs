@@ -88,6 +88,8 @@ public class ConvOperatorTests
         { Shape(16, 24, 1, 10, 12, 3, 3, 1, 1, 2, 1, 0, 2, 1, 1), 1 },   // asymmetric pads, one of them 2
         { Shape(18, 16, 1, 8, 8, 3, 3, 1, 1, 3, 3, 3, 3, 1, 1), 1 },     // pads past the kernel: negative transposed pads
         { Shape(32, 48, 1, 34, 34, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), 1 },   // two threads, several 8-tile groups
+        { Shape(16, 20, 1, 37, 45, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), 2 },   // F(4x4, 3x3): 12 tiles a row (a group and a tail of 4), partial last tiles
+        { Shape(24, 16, 1, 8, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), 1 },     // the smallest output with 4x4 tiles
     };
 
     [Theory]
@@ -147,10 +149,14 @@ public class ConvOperatorTests
     }
 
     [Avx2Theory]
-    [InlineData(16, 17, 9, 13, 1, 1)]
-    [InlineData(21, 16, 20, 7, 0, 2)]
-    [InlineData(16, 16, 11, 11, -1, 3)]
-    public void Winograd_SeveralBlocks_MatchesReference(int cin, int cout, int outH, int outW, int padTop, int padLeft)
+    [InlineData(16, 17, 9, 13, 1, 1, 2)]
+    [InlineData(21, 16, 20, 7, 0, 2, 2)]
+    [InlineData(16, 16, 11, 11, -1, 3, 2)]
+    [InlineData(16, 17, 9, 13, 1, 1, 4)]
+    [InlineData(21, 16, 21, 37, 0, 2, 4)]   // a full 8-tile group and a tail of 2 tiles, partial last tiles
+    [InlineData(16, 16, 11, 11, -1, 3, 4)]
+    [InlineData(16, 18, 8, 70, 1, 1, 4)]    // 18 tiles a row: two full groups and a tail of 2
+    public void Winograd_SeveralBlocks_MatchesReference(int cin, int cout, int outH, int outW, int padTop, int padLeft, int tile)
     {
         // A tiny block budget forces one tile row per block, so every block boundary and the last partial block run.
         var rng = new Random(cin * 100 + outH);
@@ -159,7 +165,7 @@ public class ConvOperatorTests
         var w = KernelAssert.Random(rng, s.WeightSize);
         var bias = KernelAssert.Random(rng, cout);
         var x = KernelAssert.Random(rng, s.InSize);
-        var op = new Winograd3x3(cin, cout, inH, inW, outH, outW, padTop, padLeft, w, blockFloats: 1);
+        var op = new Winograd3x3(cin, cout, inH, inW, outH, outW, padTop, padLeft, w, blockFloats: 1, outputTile: tile);
         var scratch = KernelAssert.Random(rng, op.ScratchLength);
         var y = new float[s.OutSize];
         unsafe
@@ -167,7 +173,7 @@ public class ConvOperatorTests
             fixed (float* px = x, pb = bias, py = y, ps = scratch)
                 op.Run(px, pb, py, ps);
         }
-        KernelAssert.Close(ReferenceConv.Forward(s, w, x, bias, 1), y, cin * 9, $"winograd {s}");
+        KernelAssert.Close(ReferenceConv.Forward(s, w, x, bias, 1), y, cin * 9, $"winograd F({tile}x{tile}, 3x3) {s}");
     }
 
     [Fact]
