@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Same-session comparison: PyTorch forward + Zennit 0.5.1 explain against plrp bench (forward, LRP, PLRP) on VGG-16
 # and ResNet-50, batch 1, 2 threads, each side run back to back per model. Writes bench/results/explain-vs-zennit.md.
+# plrp gets 3 warm-up calls (the JIT tiers up what is not a loop), PyTorch 1; then the same number of timed runs.
 #   ZENNIT_SRC=/tmp/zennit/src tools/bench/compare_zennit.sh [runs] [output.md]
 # Needs bench/models/{vgg16,resnet50}.onnx (tools/bench/export_bench_models.py) and Debian's python3-torch.
 set -euo pipefail
@@ -23,10 +24,10 @@ for model in resnet50 vgg16; do
   [[ -f bench/models/$model.plrp ]] || $convert bench/models/$model.onnx bench/models/$model.plrp
   /usr/bin/python3 tools/bench/torch_bench.py --models "$model" --batches 1 --runs "$runs" > "$tmp/torch-$model.json"
   for c in epsilon-plus-flat epsilon-gamma-box; do
-    $plrp bench -m bench/models/$model.plrp --runs "$runs" --warmup 1 --composite "$c" --json > "$tmp/plrp-$model-$c.json"
+    $plrp bench -m bench/models/$model.plrp --runs "$runs" --warmup 3 --composite "$c" --json > "$tmp/plrp-$model-$c.json"
   done
   for mode in lambda m; do
-    $plrp bench -m bench/models/$model.plrp --runs "$runs" --warmup 1 --composite epsilon-plus-flat --prune $mode --sparsity 0.9 --json > "$tmp/plrp-$model-$mode.json"
+    $plrp bench -m bench/models/$model.plrp --runs "$runs" --warmup 3 --composite epsilon-plus-flat --prune $mode --sparsity 0.9 --json > "$tmp/plrp-$model-$mode.json"
   done
 done
 /usr/bin/python3 - "$tmp" >> "$out" <<'PY'
