@@ -47,7 +47,7 @@ internal static unsafe class WinogradTransforms
         Row(p + stride, out var w10, out var w11, out var w12, out var w13);
         Row(p + 2 * stride, out var w20, out var w21, out var w22, out var w23);
         Row(p + 3 * stride, out var w30, out var w31, out var w32, out var w33);
-        var mask = TailMask(count);
+        var mask = VectorTails.Mask(count);
         Column(w00, w10, w20, w30, dst, 4 * plane, mask, count);
         Column(w01, w11, w21, w31, dst + plane, 4 * plane, mask, count);
         Column(w02, w12, w22, w32, dst + 2 * plane, 4 * plane, mask, count);
@@ -77,10 +77,10 @@ internal static unsafe class WinogradTransforms
     static void Column(Vector256<float> r0, Vector256<float> r1, Vector256<float> r2, Vector256<float> r3, float* dst, long step,
         Vector256<float> mask, int count)
     {
-        Store(r0 - r2, dst, mask, count);
-        Store(r1 + r2, dst + step, mask, count);
-        Store(r2 - r1, dst + 2 * step, mask, count);
-        Store(r1 - r3, dst + 3 * step, mask, count);
+        VectorTails.Store(r0 - r2, dst, mask, count);
+        VectorTails.Store(r1 + r2, dst + step, mask, count);
+        VectorTails.Store(r2 - r1, dst + 2 * step, mask, count);
+        VectorTails.Store(r1 - r3, dst + 3 * step, mask, count);
     }
 
     /// <summary>
@@ -125,19 +125,8 @@ internal static unsafe class WinogradTransforms
             Avx.Store(dst + 8, second);
             return;
         }
-        Avx.MaskStore(dst, TailMask(columns), first);
+        Avx.MaskStore(dst, VectorTails.Mask(columns), first);
         if (columns > 8)
-            Avx.MaskStore(dst + 8, TailMask(columns - 8), second);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static Vector256<float> TailMask(int count) =>
-        Vector256.LessThan(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(count)).AsSingle();
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Store(Vector256<float> value, float* dst, Vector256<float> mask, int count)
-    {
-        if (count >= 8) Avx.Store(dst, value);
-        else Avx.MaskStore(dst, mask, value);
+            Avx.MaskStore(dst + 8, VectorTails.Mask(columns - 8), second);
     }
 }

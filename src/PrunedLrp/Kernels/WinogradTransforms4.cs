@@ -48,17 +48,17 @@ internal static unsafe class WinogradTransforms4
         float* p = rows + 4 * tx0;
         for (int r = 0; r < 6; r++)
             Row(p + r * stride, w + 6 * r);
-        var mask = TailMask(count);
+        var mask = VectorTails.Mask(count);
         for (int j = 0; j < 6; j++)
         {
             var d0 = w[j]; var d1 = w[6 + j]; var d2 = w[12 + j]; var d3 = w[18 + j]; var d4 = w[24 + j]; var d5 = w[30 + j];
             Transform(d0, d1, d2, d3, d4, d5, out var v0, out var v1, out var v2, out var v3, out var v4, out var v5);
-            Store(v0, dst + j * plane, mask, count);
-            Store(v1, dst + (6 + j) * plane, mask, count);
-            Store(v2, dst + (12 + j) * plane, mask, count);
-            Store(v3, dst + (18 + j) * plane, mask, count);
-            Store(v4, dst + (24 + j) * plane, mask, count);
-            Store(v5, dst + (30 + j) * plane, mask, count);
+            VectorTails.Store(v0, dst + j * plane, mask, count);
+            VectorTails.Store(v1, dst + (6 + j) * plane, mask, count);
+            VectorTails.Store(v2, dst + (12 + j) * plane, mask, count);
+            VectorTails.Store(v3, dst + (18 + j) * plane, mask, count);
+            VectorTails.Store(v4, dst + (24 + j) * plane, mask, count);
+            VectorTails.Store(v5, dst + (30 + j) * plane, mask, count);
         }
     }
 
@@ -172,17 +172,6 @@ internal static unsafe class WinogradTransforms4
     static void Write(Vector256<float> value, float* dst, int count)
     {
         if (count >= 8) Avx.Store(dst, value);
-        else if (count > 0) Avx.MaskStore(dst, TailMask(count), value);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static Vector256<float> TailMask(int count) =>
-        Vector256.LessThan(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(count)).AsSingle();
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Store(Vector256<float> value, float* dst, Vector256<float> mask, int count)
-    {
-        if (count >= 8) Avx.Store(dst, value);
-        else Avx.MaskStore(dst, mask, value);
+        else if (count > 0) Avx.MaskStore(dst, VectorTails.Mask(count), value);
     }
 }
