@@ -162,6 +162,40 @@ public class TransposedWinogradTests
     }
 
     [Fact]
+    public void BackwardData_FactorsWithZeroWeights_ManySamplesAndThreads_MatchReference()
+    {
+        // W+ kernels take the guarded path only with the factors: one shared operator, first used by several threads at
+        // once (its transposed forms are built at that first call), three samples each with its own factors.
+        var rng = new Random(15);
+        var s = Same3x3(16, 24, 13, 11);
+        var weight = Array.ConvertAll(KernelAssert.Random(rng, s.WeightSize), v => Math.Max(v, 0f));
+        var op = new ConvOperator(s, weight);
+        const int batch = 3;
+        var dy = KernelAssert.Random(rng, batch * s.OutSize);
+        var x = Array.ConvertAll(KernelAssert.Random(rng, batch * s.InSize), Math.Abs);
+        var expected = ReferenceConv.BackwardData(s, weight, dy, batch);
+        var results = new float[4][];
+        Parallel.For(0, results.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, t =>
+        {
+            var dx = new float[batch * s.InSize];
+            op.BackwardData(dy, dx, batch, new float[op.ScratchLength(batch)], x);
+            results[t] = dx;
+        });
+        foreach (var dx in results)
+            KernelAssert.Close(expected, dx, s.OutChannels * 9, $"{s} with factors");
+    }
+
+    [Fact]
+    public void BackwardData_ShortFactor_Throws()
+    {
+        var s = Same3x3(16, 16, 8, 8);
+        var op = new ConvOperator(s, new float[s.WeightSize]);
+        var e = Assert.Throws<ArgumentException>(() =>
+            op.BackwardData(new float[s.OutSize], new float[s.InSize], 1, new float[op.ScratchLength(1)], new float[s.InSize - 1]));
+        Assert.Equal("factor", e.ParamName);
+    }
+
+    [Fact]
     public void HasNoZeroWeight_FindsNegativeZeroToo()
     {
         Assert.True(TransposedWinograd.HasNoZeroWeight([1f, -2f, 1e-30f]));
