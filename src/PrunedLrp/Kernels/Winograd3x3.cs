@@ -61,16 +61,25 @@ internal sealed unsafe class Winograd3x3
         var transformed = System.Buffers.ArrayPool<float>.Shared.Rent(_elements * size);
         try
         {
-            Span<float> u = stackalloc float[36];
+            // One output channel's kernels at a time, so that each U_ξ row is then written contiguously.
+            var row = System.Buffers.ArrayPool<float>.Shared.Rent(_elements * inChannels);
             for (int o = 0; o < outChannels; o++)
-            for (int c = 0; c < inChannels; c++)
             {
-                var g = weight.Slice((o * inChannels + c) * 9, 9);
-                if (_tile == 2) WinogradTransforms.Kernel(g, u);
-                else WinogradTransforms4.Kernel(g, u);
+                for (int c = 0; c < inChannels; c++)
+                {
+                    var g = weight.Slice((o * inChannels + c) * 9, 9);
+                    var u = row.AsSpan(c * _elements, _elements);
+                    if (_tile == 2) WinogradTransforms.Kernel(g, u);
+                    else WinogradTransforms4.Kernel(g, u);
+                }
                 for (int xi = 0; xi < _elements; xi++)
-                    transformed[xi * size + o * inChannels + c] = u[xi];
+                {
+                    var target = transformed.AsSpan(xi * size + o * inChannels, inChannels);
+                    for (int c = 0; c < inChannels; c++)
+                        target[c] = row[c * _elements + xi];
+                }
             }
+            System.Buffers.ArrayPool<float>.Shared.Return(row);
             for (int xi = 0; xi < _elements; xi++)
                 _u[xi] = PackedMatrix.PackLeft(false, outChannels, inChannels, transformed.AsSpan(xi * size, size), inChannels);
         }

@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace PrunedLrp.Layers;
 
 /// <summary>Elementwise weight and bias modifications of <see cref="WeightVariant"/> (Zennit's param modifiers).</summary>
@@ -30,6 +32,24 @@ internal static class WeightVariants
     {
         if (destination.Length != values.Length)
             throw new ArgumentException($"destination has {destination.Length} values, want {values.Length}", nameof(destination));
+        // Whole-array forms of Apply (VGG-16's conv weights: 15 million values per variant).
+        switch (variant)
+        {
+            case WeightVariant.Positive:
+                TensorPrimitives.Max(values, 0f, destination);
+                return;
+            case WeightVariant.Negative:
+                TensorPrimitives.Min(values, 0f, destination);
+                return;
+            case WeightVariant.GammaPositive:
+                TensorPrimitives.Max(values, 0f, destination);
+                TensorPrimitives.MultiplyAdd(destination, gamma, values, destination);
+                return;
+            case WeightVariant.GammaNegative:
+                TensorPrimitives.Min(values, 0f, destination);
+                TensorPrimitives.MultiplyAdd(destination, gamma, values, destination);
+                return;
+        }
         for (int i = 0; i < values.Length; i++)
             destination[i] = Apply(variant, values[i], gamma);
     }
