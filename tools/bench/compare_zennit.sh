@@ -2,7 +2,7 @@
 # Same-session comparison: PyTorch forward + Zennit 0.5.1 explain against plrp bench (forward, LRP, PLRP) on VGG-16
 # and ResNet-50, batch 1, 2 threads, each side run back to back per model. Writes bench/results/explain-vs-zennit.md.
 # plrp gets 3 warm-up calls (the JIT tiers up what is not a loop), PyTorch 1; then the same number of timed runs.
-#   ZENNIT_SRC=/tmp/zennit/src tools/bench/compare_zennit.sh [runs] [output.md]
+#   ZENNIT_SRC=/tmp/zennit/src [PLRP=publish/plrp] tools/bench/compare_zennit.sh [runs] [output.md]
 # Needs bench/models/{vgg16,resnet50}.onnx (tools/bench/export_bench_models.py) and Debian's python3-torch.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -10,14 +10,15 @@ runs=${1:-5}
 out=${2:-bench/results/explain-vs-zennit.md}
 tmp=$(mktemp -d)
 dotnet build -c Release src/PrunedLrp.Cli tools/PrunedLrp.Convert >/dev/null 2>&1 || { dotnet build -c Release src/PrunedLrp.Cli; dotnet build -c Release tools/PrunedLrp.Convert; }
-plrp="dotnet src/PrunedLrp.Cli/bin/Release/net10.0/plrp.dll"
+# PLRP=path/to/plrp times another build of the CLI, e.g. the Native-AOT binary (the product); default: the JIT build.
+plrp=${PLRP:-"dotnet src/PrunedLrp.Cli/bin/Release/net10.0/plrp.dll"}
 convert="dotnet tools/PrunedLrp.Convert/bin/Release/net10.0/plrp-convert.dll"
 {
   echo "# Explain and forward time: plrp vs PyTorch + Zennit 0.5.1 (same session)"
   echo
   echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)."
   echo "Date: $(date -u +%FT%TZ). Batch 1, 224x224, random seeded weights and inputs, $runs timed runs after warm-up, medians."
-  echo "Command: \`tools/bench/compare_zennit.sh $runs\`."
+  echo "Command: \`${PLRP:+PLRP=$PLRP }tools/bench/compare_zennit.sh $runs\` (plrp: $plrp)."
   echo
 } > "$out"
 for model in resnet50 vgg16; do
