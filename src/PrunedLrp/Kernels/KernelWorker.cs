@@ -23,6 +23,9 @@ internal static unsafe class KernelWorker
 
     // PRUNEDLRP_KERNEL_THREADS=1 keeps every kernel on the calling thread (profiling, or hosts that parallelize themselves).
     static readonly bool s_enabled = Environment.ProcessorCount > 1 && Environment.GetEnvironmentVariable("PRUNEDLRP_KERNEL_THREADS") != "1";
+
+    /// <summary>Whether kernels may use a second thread (false on one core or with PRUNEDLRP_KERNEL_THREADS=1).</summary>
+    public static bool Enabled => s_enabled;
     static int s_busy;   // 1 from posting a job until the worker is free again
     static int s_state;  // Idle / Posted / Running / Withdrawn
     static int s_next;   // next unclaimed chunk
