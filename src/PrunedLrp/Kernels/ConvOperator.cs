@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace PrunedLrp.Kernels;
 
 /// <summary>
@@ -29,7 +27,7 @@ public sealed unsafe class ConvOperator
     // The packed forms of each direction are built at its first call (under _prepare), not with the operator: a model
     // that only predicts never needs the transposed ones, and most rules never run one direction of their modified
     // weights (Gamma after a ReLU, for one, only transposes W + gamma W+). A rule's modified weights come from _writer,
-    // written into a pooled buffer for each packing, so that no raw copy outlives it.
+    // written into a native buffer for each packing and freed, so that no raw copy outlives it.
     readonly ReadOnlyMemory<float> _weight;
     readonly WeightWriter? _writer;
     readonly bool _pointwise, _transposedConv; // _transposedConv: BackwardData as a stride-1 conv of dy, not col2im
@@ -88,15 +86,14 @@ public sealed unsafe class ConvOperator
             : throw new ArgumentException($"weight has {weight.Length} values, the shape needs {shape.WeightSize}", nameof(weight));
     }
 
-    // W for packing: the stored weights, or the writer's in a pooled buffer that the caller returns.
-    ReadOnlySpan<float> Weights(out float[]? rented)
+    // W for packing: the stored weights, or the writer's in a native buffer that the caller disposes.
+    ReadOnlySpan<float> Weights(out NativeBuffer buffer)
     {
-        rented = null;
+        buffer = default;
         if (_writer == null) return _weight.Span;
-        rented = ArrayPool<float>.Shared.Rent(Shape.WeightSize);
-        var weight = rented.AsSpan(0, Shape.WeightSize);
-        _writer(weight);
-        return weight;
+        buffer = new NativeBuffer(Shape.WeightSize);
+        _writer(buffer.Span);
+        return buffer.Span;
     }
 
     void PrepareForward()
@@ -106,7 +103,7 @@ public sealed unsafe class ConvOperator
         {
             if (_forwardReady) return;
             var s = Shape;
-            var weight = Weights(out var rented);
+            var weight = Weights(out var written);
             if (_winogradForward)
             {
                 _winograd = new Winograd3x3(s.InChannels, s.OutChannels, s.InHeight, s.InWidth, s.OutHeight, s.OutWidth,
@@ -120,7 +117,7 @@ public sealed unsafe class ConvOperator
                     forward[g] = PackedMatrix.PackLeft(false, coutG, k, weight.Slice(g * coutG * k, coutG * k), k);
                 _forward = forward;
             }
-            if (rented != null) ArrayPool<float>.Shared.Return(rented);
+            written.Dispose();
             _forwardReady = true;
         }
     }
@@ -133,9 +130,10 @@ public sealed unsafe class ConvOperator
             if (_backwardReady) return;
             var s = Shape;
             int coutG = s.OutChannels / s.Groups, k = ColumnRows(s), area = s.KernelHeight * s.KernelWidth;
-            var weight = Weights(out var rented);
+            var weight = Weights(out var written);
             var backward = new PackedMatrix[s.Groups];
-            var flipped = _transposedConv ? ArrayPool<float>.Shared.Rent(coutG * k) : [];
+            using var flippedBuffer = new NativeBuffer(_transposedConv ? coutG * k : 0);
+            var flipped = flippedBuffer.Span;
             for (int g = 0; g < backward.Length; g++)
             {
                 var wg = weight.Slice(g * coutG * k, coutG * k);
@@ -152,8 +150,7 @@ public sealed unsafe class ConvOperator
             _backward = backward;
             if (_transposedConv && TransposedWinograd.Applies(s))
                 _transposedWinogradOperator = new TransposedWinograd(s, backward[0]);
-            if (rented != null) ArrayPool<float>.Shared.Return(rented);
-            if (_transposedConv) ArrayPool<float>.Shared.Return(flipped);
+            written.Dispose();
             _backwardReady = true;
         }
     }

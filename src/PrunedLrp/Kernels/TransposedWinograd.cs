@@ -62,15 +62,14 @@ internal sealed unsafe class TransposedWinograd
             throw new ArgumentException($"the flipped kernel is {flipped.Rows}x{flipped.Columns}, want {s.InChannels}x{s.OutChannels * 9}", nameof(flipped));
         (_outChannels, _inChannels, _height, _width) = (s.OutChannels, s.InChannels, s.InHeight, s.InWidth);
         (_outHeight, _outWidth, _padTop, _padLeft) = (s.OutHeight, s.OutWidth, 2 - s.PadTop, 2 - s.PadLeft);
-        int size = flipped.Rows * flipped.Columns;
-        var weight = System.Buffers.ArrayPool<float>.Shared.Rent(size);
+        using var buffer = new NativeBuffer((long)flipped.Rows * flipped.Columns);
+        var weight = buffer.Span;
         flipped.UnpackLeft(weight);
-        _winograd = new Winograd3x3(_outChannels, _inChannels, _outHeight, _outWidth, _height, _width, _padTop, _padLeft, weight.AsSpan(0, size));
-        ZeroFree = HasNoZeroWeight(weight.AsSpan(0, size));
+        _winograd = new Winograd3x3(_outChannels, _inChannels, _outHeight, _outWidth, _height, _width, _padTop, _padLeft, weight);
+        ZeroFree = HasNoZeroWeight(weight);
         _kappa = new float[_inChannels];
         for (int c = 0; c < _inChannels; c++)
-            _kappa[c] = 2.25f * System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(weight.AsSpan(c * _outChannels * 9, _outChannels * 9));
-        System.Buffers.ArrayPool<float>.Shared.Return(weight);
+            _kappa[c] = 2.25f * System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(weight.Slice(c * _outChannels * 9, _outChannels * 9));
         _direct = flipped;
     }
 

@@ -58,21 +58,19 @@ internal sealed unsafe class Winograd3x3
 
         // All U_ξ in one rented buffer (reused by the next layer), each (o, c) transformed once.
         int size = outChannels * inChannels;
-        var transformed = System.Buffers.ArrayPool<float>.Shared.Rent(_elements * size);
+        using var transformed = new NativeBuffer((long)_elements * size);
         // Preparing is a one-off (VGG-16: 1.6 million kernel pairs, each into 36 values), so it uses both cores through
         // the thread pool rather than the kernel worker.
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = KernelWorker.Enabled ? Environment.ProcessorCount : 1 };
         int parts = Math.Min(outChannels, parallel.MaxDegreeOfParallelism);
         fixed (float* w = weight)
-        fixed (float* t = transformed)
         {
-            float* pw = w, pt = t;
+            float* pw = w, pt = transformed.Pointer;
             Parallel.For(0, parts, parallel, part =>
                 Transform(pw, pt, outChannels * part / parts, outChannels * (part + 1) / parts));
             Parallel.For(0, _elements, parallel, xi =>
                 _u[xi] = PackedMatrix.PackLeft(false, outChannels, inChannels, new ReadOnlySpan<float>(pt + (long)xi * size, size), inChannels));
         }
-        System.Buffers.ArrayPool<float>.Shared.Return(transformed);
     }
 
     // U_ξ rows o0..o1-1 into transformed [ξ][o][c]: one output channel's kernels at a time, so that each row is then
@@ -80,13 +78,14 @@ internal sealed unsafe class Winograd3x3
     void Transform(float* weight, float* transformed, int o0, int o1)
     {
         int size = _outChannels * _inChannels;
-        var row = System.Buffers.ArrayPool<float>.Shared.Rent(_elements * _inChannels);
+        using var buffer = new NativeBuffer((long)_elements * _inChannels);
+        var row = buffer.Span;
         for (int o = o0; o < o1; o++)
         {
             for (int c = 0; c < _inChannels; c++)
             {
                 var g = new ReadOnlySpan<float>(weight + (long)(o * _inChannels + c) * 9, 9);
-                var u = row.AsSpan(c * _elements, _elements);
+                var u = row.Slice(c * _elements, _elements);
                 if (_tile == 2) WinogradTransforms.Kernel(g, u);
                 else WinogradTransforms4.Kernel(g, u);
             }
@@ -97,7 +96,6 @@ internal sealed unsafe class Winograd3x3
                     target[c] = row[c * _elements + xi];
             }
         }
-        System.Buffers.ArrayPool<float>.Shared.Return(row);
     }
 
     /// <summary>Scratch floats one <see cref="Run"/> needs: V and M of a block, 8 floats of slack, and padded input rows.</summary>

@@ -22,7 +22,7 @@ internal sealed class ConvLayer : LinearLayer
 
     public override ILinearOperator CreateOperator(ReadOnlyMemory<float> weight) => new Adapter(new ConvOperator(Shape, weight));
 
-    // The conv packs each direction at its first call; the modified weights are written for it into a pooled buffer.
+    // The conv packs each direction at its first call; the modified weights are written for it into a freed buffer.
     protected override ILinearOperator CreateVariantOperator(WeightVariant variant, float gamma)
         => new Adapter(new ConvOperator(Shape, destination => WeightVariants.Modify(Weight.Span, variant, gamma, destination)));
 
