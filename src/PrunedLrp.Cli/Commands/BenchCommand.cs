@@ -38,7 +38,7 @@ internal static class BenchCommand
             Timing? explain = null;
             if (!parse.GetValue(skipExplain))
             {
-                var explainer = new Explainer(m, lrp.BuildComposite(parse, m), lrp.BuildPruning(parse));
+                var explainer = new Explainer(m, lrp.BuildComposite(parse, m), lrp.BuildPruning(parse), keepNodeRelevance: false);
                 var relevance = new float[x.Length];
                 explain = Time(() => explainer.Explain(x, [], relevance), warm, count);
             }

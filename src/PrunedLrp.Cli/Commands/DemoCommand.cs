@@ -64,9 +64,9 @@ internal static class DemoCommand
 
     static (string Name, Explainer Explainer)[] Methods(Model model, double p) =>
     [
-        ("LRP", new Explainer(model, NamedComposites.Get(Composite))),
-        ("PLRP-λ", new Explainer(model, NamedComposites.Get(Composite), new PruningOptions { Mode = PruneMode.Lambda, Sparsity = [p] })),
-        ("PLRP-M", new Explainer(model, NamedComposites.Get(Composite), new PruningOptions { Mode = PruneMode.M, Sparsity = [p] })),
+        ("LRP", new Explainer(model, NamedComposites.Get(Composite), keepNodeRelevance: false)),
+        ("PLRP-λ", new Explainer(model, NamedComposites.Get(Composite), new PruningOptions { Mode = PruneMode.Lambda, Sparsity = [p] }, keepNodeRelevance: false)),
+        ("PLRP-M", new Explainer(model, NamedComposites.Get(Composite), new PruningOptions { Mode = PruneMode.M, Sparsity = [p] }, keepNodeRelevance: false)),
     ];
 
     static List<string> Images(DirectoryInfo dir, double p, int count, StringBuilder summary)

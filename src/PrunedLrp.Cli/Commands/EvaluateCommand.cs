@@ -69,7 +69,7 @@ internal static class EvaluateCommand
             int done = 0;
             foreach (var (name, p, pruning) in methods)
             {
-                results.Add(Evaluate(m, data, batch, targets, truth, settings, new Explainer(m, composite, pruning), name, p));
+                results.Add(Evaluate(m, data, batch, targets, truth, settings, new Explainer(m, composite, pruning, keepNodeRelevance: false), name, p));
                 Progress.Report(stderr, $"evaluate ({name} p={p})", ++done, methods.Count, "methods");
             }
             string table = Markdown(results);

@@ -53,7 +53,7 @@ internal static class ExplainCommand
             else
                 (data, batch) = InputLoader.Load(inputFile!, m);
             int[] targets = ParseTargets(parse.GetValue(target), batch, m.OutputSize);
-            var explainer = new Explainer(m, lrp.BuildComposite(parse, m), lrp.BuildPruning(parse));
+            var explainer = new Explainer(m, lrp.BuildComposite(parse, m), lrp.BuildPruning(parse), keepNodeRelevance: false);
             int chunk = Math.Max(1, parse.GetValue(batchSize));
             var relevance = new float[data.Length];
             var dir = parse.GetValue(layersOut);

@@ -15,8 +15,20 @@ public sealed partial class Explainer
             return;
         int capacity = _ws.Capacity;
         _relevance = new float[_model.NodeCount][];
-        for (int id = 0; id < _relevance.Length; id++)
-            _relevance[id] = new float[capacity * _model.NodeSizes[id]];
+        if (_slotOf is null)
+        {
+            for (int id = 0; id < _relevance.Length; id++)
+                _relevance[id] = new float[capacity * _model.NodeSizes[id]];
+        }
+        else
+        {
+            // A loop, not a lambda: a closure over capacity would be allocated on every call, before the early return.
+            var slots = new float[_slotSizes.Length][];
+            for (int s = 0; s < slots.Length; s++)
+                slots[s] = new float[capacity * _slotSizes[s]];
+            for (int id = 0; id < _relevance.Length; id++)
+                _relevance[id] = slots[_slotOf[id]];
+        }
         _temp = new float[capacity * maxSize];
         // The second temporary serves only two-input nodes (Add); the mask and selection buffers only pruning.
         bool hasTwoInputNodes = _model.Layers.Any(l => l is { Inputs.Length: > 1 });

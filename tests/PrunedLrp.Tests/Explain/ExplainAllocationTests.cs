@@ -22,12 +22,16 @@ public class ExplainAllocationTests(ITestOutputHelper output)
     [InlineData(PruneMode.M)]
     public void SteadyStateExplain_PrunedLrp_AllocatesNothing(PruneMode mode) => AssertSteadyStateAllocatesNothing(mode);
 
-    void AssertSteadyStateAllocatesNothing(PruneMode mode)
+    [Fact]
+    public void SteadyStateExplain_SharedRelevanceBuffers_AllocatesNothing() =>
+        AssertSteadyStateAllocatesNothing(PruneMode.M, keepNodeRelevance: false);
+
+    void AssertSteadyStateAllocatesNothing(PruneMode mode, bool keepNodeRelevance = true)
     {
         // Wide enough that the conv and dense kernels split their work with the worker thread.
         var model = Model.FromSpec(TestModels.Residual(seed: 61, channels: 16, size: 24));
         var explainer = new Explainer(model, NamedComposites.Get("epsilon-plus"),
-            new PruningOptions { Mode = mode, Sparsity = [0.7], PruneInput = true });
+            new PruningOptions { Mode = mode, Sparsity = [0.7], PruneInput = true }, keepNodeRelevance);
         var x = TestModels.Input(model, 2, seed: 62);
         var relevance = new float[x.Length];
         int[] targets = [1, 3];
