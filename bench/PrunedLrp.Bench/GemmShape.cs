@@ -18,6 +18,11 @@ public sealed record GemmShape(string Name, int M, int N, int K)
         new("vgg conv3_2", 256, 56 * 56, 1152),
         new("vgg conv4_2", 512, 28 * 28, 2304),
         new("vgg conv5_2", 512, 14 * 14, 4608),
+        new("resnet 1x1 56x56", 256, 56 * 56, 64),
+        new("resnet 1x1 14x14 up", 1024, 14 * 14, 256),
+        new("resnet 1x1 14x14 down", 256, 14 * 14, 1024),
+        new("resnet 1x1 7x7 up", 2048, 7 * 7, 512),
+        new("resnet 1x1 7x7 down", 512, 7 * 7, 2048),
     ];
 
     /// <inheritdoc/>
