@@ -6,8 +6,9 @@ namespace PrunedLrp.Kernels;
 /// (zero outside the input) and its transpose, the gradient with respect to the input.
 /// </summary>
 /// <remarks>
-/// Forward of a 3x3, stride-1 convolution with at least 16 channels each way runs Winograd's F(2x2, 3x3)
-/// (<see cref="Winograd3x3"/>, 2.25x fewer multiply-adds). BackwardData of such a convolution does too, guarded
+/// Forward of a 3x3, stride-1 convolution with at least 16 channels each way runs Winograd's F(4x4, 3x3) where the
+/// output is at least 8x8, else F(2x2, 3x3) (<see cref="Winograd3x3"/>, 4x or 2.25x fewer multiply-adds). BackwardData
+/// of such a convolution runs F(2x2, 3x3), guarded
 /// (<see cref="TransposedWinograd"/>): its input R/z can hold huge entries (near-zero denominators, e.g. the re-run of
 /// PLRP-M), whose rounding reaches every output of their window scaled by the transformed kernel, also the outputs
 /// whose weight for that entry is zero (measured with W+: PLRP-M parity error 3.8e-3 instead of 7e-7). So kernels with
@@ -17,8 +18,8 @@ namespace PrunedLrp.Kernels;
 /// (<see cref="ImplicitColumns"/>, never stored). BackwardData of a stride-1 convolution with at least 16 input channels per group is itself a stride-1
 /// convolution of dy with the flipped, transposed kernel, <c>dx_g = W'_g col'(dy_g)</c> with
 /// <c>W'[c, o, u, v] = W[o, c, kH-1-u, kW-1-v]</c> and pads <c>d*(k-1) - pad</c>, so it needs no scatter either; the others
-/// fold <c>W_g^T dy_g</c> back (col2im, see <see cref="Im2Col"/>). Both kernel matrices are packed once for
-/// <see cref="Gemm"/>; 1x1, stride-1, unpadded convolutions use x itself as the column matrix; groups with one input
+/// fold <c>W_g^T dy_g</c> back (col2im, see <see cref="Im2Col"/>). Each direction's kernel matrices are packed for
+/// <see cref="Gemm"/> at that direction's first call; 1x1, stride-1, unpadded convolutions use x itself as the column matrix; groups with one input
 /// channel and fewer than 6 outputs (depthwise) run direct (<see cref="DepthwiseConv"/>). All per-call state lives on
 /// the stack or in the caller's scratch.
 /// </remarks>
@@ -34,6 +35,8 @@ public sealed unsafe partial class ConvOperator
     readonly float[]? _direct;         // weights of a depthwise-like conv (one input channel per group), run direct
     readonly bool _winogradForward;    // forward of a 3x3 stride-1 convolution with enough channels runs Winograd3x3
     readonly int _winogradTile;        // its output tile: 4 where the output is at least 8x8, else 2
+    readonly bool _transposedWinograd; // BackwardData may run TransposedWinograd (by shape; zero weights decide per call)
+    readonly int _scratchLength;       // shape-only, so computed once rather than at every call's check
     readonly Lock _prepare = new();
 
     // PRUNEDLRP_WINOGRAD_TILE=2 keeps the forward on F(2x2, 3x3) (A/B timing and accuracy).
@@ -72,11 +75,17 @@ public sealed unsafe partial class ConvOperator
         // The transposed conv computes cinG rows per column it packs; with few input channels (an RGB first layer:
         // 3 rows for 576-deep columns) packing dominates, and W^T dy (27 rows) plus the col2im fold is 3x faster.
         _transposedConv = shape is { StrideHeight: 1, StrideWidth: 1 } && shape.InChannels / groups >= 16;
-        _winogradForward = shape is { Groups: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, DilationHeight: 1, DilationWidth: 1 }
+        _winogradForward = Winograd3x3.IsPlain3x3(shape)
             && Winograd3x3.Applies(shape.InChannels, shape.OutChannels, shape.OutHeight, shape.OutWidth);
         _winogradTile = s_largeTiles && shape.OutHeight >= 8 && shape.OutWidth >= 8 ? 4 : 2;
         _pointwise = shape is { KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadTop: 0, PadLeft: 0 }
             && shape.OutHeight == shape.InHeight && shape.OutWidth == shape.InWidth;
+        // By shape alone, not whether W has zeros: every weight variant of a layer must fit the layer's scratch.
+        _transposedWinograd = _transposedConv && TransposedWinograd.Applies(shape);
+        _scratchLength = Math.Max(Math.Max(
+            _winogradForward ? Winograd3x3.ScratchLengthFor(shape.InChannels, shape.OutChannels, shape.OutHeight, shape.OutWidth, _winogradTile) : 0,
+            _transposedWinograd ? TransposedWinograd.ScratchLengthFor(shape) : 0),
+            _pointwise || _transposedConv ? 0 : k * FoldBlock(k, shape.OutHeight * shape.OutWidth));
     }
 
     static ReadOnlyMemory<float> Checked(in ConvShape shape, ReadOnlyMemory<float> weight)
@@ -148,7 +157,7 @@ public sealed unsafe partial class ConvOperator
                 }
             }
             _backward = backward;
-            if (_transposedConv && TransposedWinograd.Applies(s))
+            if (_transposedWinograd)
                 _transposedWinogradOperator = new TransposedWinograd(s, backward[0]);
             written.Dispose();
             _backwardReady = true;
@@ -161,11 +170,7 @@ public sealed unsafe partial class ConvOperator
     /// <summary>Scratch floats that <see cref="Forward"/> and <see cref="BackwardData"/> need for <paramref name="batch"/> samples.</summary>
     /// <remarks>The Winograd blocks of Forward, and a block of the column matrix (inC/groups * kH * kW rows, up to 4 MB)
     /// of a BackwardData that folds (strided, or fewer than 16 input channels per group).</remarks>
-    public int ScratchLength(int batch) => Math.Max(Math.Max(
-        _winogradForward ? Winograd3x3.ScratchLengthFor(Shape.InChannels, Shape.OutChannels, Shape.OutHeight, Shape.OutWidth, _winogradTile) : 0,
-        // by shape alone, not whether W has zeros: every weight variant of a layer must fit the layer's scratch
-        _transposedConv && TransposedWinograd.Applies(Shape) ? TransposedWinograd.ScratchLengthFor(Shape) : 0),
-        _pointwise || _transposedConv || _direct != null ? 0 : ColumnRows(Shape) * FoldBlock(ColumnRows(Shape), Shape.OutHeight * Shape.OutWidth));
+    public int ScratchLength(int batch) => _scratchLength;
 
     // Output positions per column block of the folding BackwardData: all of them up to 4 MB of columns.
     const int FoldBlockFloats = 1 << 20;

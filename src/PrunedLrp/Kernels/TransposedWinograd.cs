@@ -42,8 +42,7 @@ internal sealed unsafe class TransposedWinograd
 
     /// <summary>Whether the product of <paramref name="s"/> can run here (<see cref="Winograd3x3.Applies"/> on the transposed sizes).</summary>
     public static bool Applies(in ConvShape s) =>
-        s_enabled && s is { Groups: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, DilationHeight: 1, DilationWidth: 1 }
-        && Winograd3x3.Applies(s.OutChannels, s.InChannels, s.InHeight, s.InWidth);
+        s_enabled && Winograd3x3.IsPlain3x3(s) && Winograd3x3.Applies(s.OutChannels, s.InChannels, s.InHeight, s.InWidth);
 
     /// <summary>Whether no weight is exactly zero, so that every output reads every entry of its window (see remarks).</summary>
     public static bool HasNoZeroWeight(ReadOnlySpan<float> weight)

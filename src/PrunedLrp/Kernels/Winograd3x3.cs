@@ -29,6 +29,10 @@ internal sealed unsafe class Winograd3x3
     // PRUNEDLRP_WINOGRAD=0 keeps every convolution on the direct sum (bit-for-bit the im2col order; A/B timing).
     static readonly bool s_enabled = Environment.GetEnvironmentVariable("PRUNEDLRP_WINOGRAD") != "0";
 
+    /// <summary>Whether <paramref name="s"/> is the geometry these transforms compute: 3x3, stride 1, undilated, one group.</summary>
+    public static bool IsPlain3x3(in ConvShape s) =>
+        s is { Groups: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, DilationHeight: 1, DilationWidth: 1 };
+
     /// <summary>Whether the transforms' AVX2 code runs on this CPU and the channel counts make the products worth it.</summary>
     public static bool Applies(int inChannels, int outChannels, int outHeight, int outWidth) =>
         s_enabled && Avx2.IsSupported && inChannels >= 16 && outChannels >= 16 && outHeight >= 4 && outWidth >= 4;
@@ -51,12 +55,12 @@ internal sealed unsafe class Winograd3x3
             throw new ArgumentException($"weight has {weight.Length} values, want {outChannels * inChannels * 9}", nameof(weight));
         (_inChannels, _outChannels, _inHeight, _inWidth) = (inChannels, outChannels, inHeight, inWidth);
         (_outHeight, _outWidth, _padTop, _padLeft) = (outHeight, outWidth, padTop, padLeft);
-        _tileRows = (outHeight + _tile - 1) / _tile;
-        _tileColumns = (outWidth + _tile - 1) / _tile;
+        _tileRows = Tiles(outHeight, _tile);
+        _tileColumns = Tiles(outWidth, _tile);
         _blockRows = BlockRows(inChannels, outChannels, outHeight, outWidth, blockFloats, _tile);
         _rowLength = RowLength(outWidth, _tile);
 
-        // All U_ξ in one rented buffer (reused by the next layer), each (o, c) transformed once.
+        // All U_ξ in one native buffer, freed once they are packed; each (o, c) transformed once.
         int size = outChannels * inChannels;
         using var transformed = new NativeBuffer((long)_elements * size);
         // Preparing is a one-off (VGG-16: 1.6 million kernel pairs, each into 36 values), so it uses both cores through
@@ -108,7 +112,7 @@ internal sealed unsafe class Winograd3x3
 
     static int ScratchFloats(int inChannels, int outChannels, int outWidth, int blockRows, int tile)
     {
-        long tiles = (long)blockRows * ((outWidth + tile - 1) / tile);
+        long tiles = (long)blockRows * Tiles(outWidth, tile);
         long elements = (tile + 2) * (tile + 2);
         return checked((int)(elements * (inChannels + outChannels) * tiles + 8 + (long)Chunks * (tile + 2) * RowLength(outWidth, tile)));
     }
@@ -116,13 +120,16 @@ internal sealed unsafe class Winograd3x3
     // Whole tile rows per block: as many as keep V and M within blockFloats, at least one.
     static int BlockRows(int inChannels, int outChannels, int outHeight, int outWidth, int blockFloats, int tile)
     {
-        long perRow = (long)(tile + 2) * (tile + 2) * (inChannels + outChannels) * ((outWidth + tile - 1) / tile);
-        return (int)Math.Clamp(blockFloats / perRow, 1, (outHeight + tile - 1) / tile);
+        long perRow = (long)(tile + 2) * (tile + 2) * (inChannels + outChannels) * Tiles(outWidth, tile);
+        return (int)Math.Clamp(blockFloats / perRow, 1, Tiles(outHeight, tile));
     }
+
+    // Tiles of m outputs covering `size` outputs (the last one partial).
+    static int Tiles(int size, int tile) => (size + tile - 1) / tile;
 
     // A padded input row: m columns per tile, 8-tile groups rounded up, and 8 floats for the last group's overreach
     // (F(2x2, 3x3) reads 18 floats from 2 tx0, F(4x4, 3x3) 36 from 4 tx0).
-    static int RowLength(int outWidth, int tile) => tile * GemmBlocking.RoundUp((outWidth + tile - 1) / tile, 8) + 8;
+    static int RowLength(int outWidth, int tile) => tile * GemmBlocking.RoundUp(Tiles(outWidth, tile), 8) + 8;
 
     /// <summary>y = conv(x) (+ bias when <paramref name="bias"/> is not null) for one sample.</summary>
     public void Run(float* x, float* bias, float* y, float* scratch)
