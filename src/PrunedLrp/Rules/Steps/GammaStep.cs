@@ -34,7 +34,7 @@ internal sealed class GammaStep : LinearStep
         _bn = layer.BiasVariant(WeightVariant.GammaNegative, gamma);
         _gamma = gamma;
         _positive = inputNonNegative ? layer.Variant(WeightVariant.Positive) : null;
-        _biasPositive = layer.BiasVariant(WeightVariant.Positive);
+        _biasPositive = inputNonNegative ? layer.BiasVariant(WeightVariant.Positive) : [];
     }
 
     public override void Backward(ref RelevanceArgs args)
