@@ -1,5 +1,3 @@
-using System.Runtime.Intrinsics;
-
 namespace PrunedLrp.Kernels;
 
 /// <summary>
@@ -95,7 +93,7 @@ internal sealed unsafe class TransposedWinograd
         float* peak = scratch, sums = scratch + dyPlane;
         int* positions = (int*)(sums + dyPlane);
         float* factorPeak = sums + dyPlane + dxPlane, work = factorPeak + dxPlane;
-        ChannelPeak(dy, peak);
+        WinogradLeakBound.ChannelPeaksAndSums(dy, _outChannels, dyPlane, peak, factor == null ? null : sums);
         int count = FlagTiles(peak, positions);
         if (count > MaxFlaggedFraction * dxPlane)
             return false;
@@ -103,7 +101,6 @@ internal sealed unsafe class TransposedWinograd
         RecomputeAll(dy, dx, positions, count, work);
         if (factor == null)
             return true;
-        WinogradLeakBound.ChannelSums(dy, _outChannels, dyPlane, sums);
         fixed (float* kappa = _kappa)
         {
             float largest = WinogradLeakBound.FactorPeaks(factor, dx, kappa, _inChannels, dxPlane, factorPeak);
@@ -119,30 +116,6 @@ internal sealed unsafe class TransposedWinograd
     {
         for (int first = 0; first < count; first += PositionBlock)
             Recompute(dy, dx, positions + first, Math.Min(PositionBlock, count - first), work);
-    }
-
-    // peak[p] = max over channels of |dy[o, p]|, NaN counted as +Inf so that its tiles are recomputed.
-    void ChannelPeak(float* dy, float* peak)
-    {
-        int plane = _outHeight * _outWidth;
-        new Span<float>(peak, plane).Clear();
-        var inf = Vector256.Create(float.PositiveInfinity);
-        for (int o = 0; o < _outChannels; o++)
-        {
-            float* src = dy + (long)o * plane;
-            int p = 0;
-            for (; p <= plane - 8; p += 8)
-            {
-                var v = Vector256.Load(src + p);
-                var a = Vector256.ConditionalSelect(Vector256.Equals(v, v), Vector256.Abs(v), inf);
-                Vector256.Max(Vector256.Load(peak + p), a).Store(peak + p);
-            }
-            for (; p < plane; p++)
-            {
-                float v = src[p];
-                peak[p] = Math.Max(peak[p], float.IsNaN(v) ? float.PositiveInfinity : Math.Abs(v));
-            }
-        }
     }
 
     // Writes the output positions (i * W + j) of every tile outside the range guard; returns their count.

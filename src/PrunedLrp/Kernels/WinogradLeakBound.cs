@@ -22,18 +22,33 @@ internal static unsafe class WinogradLeakBound
     /// <summary>The share of the sample's largest |x dx| that a position's bound may reach.</summary>
     public const float Share = 1e-5f;
 
-    /// <summary><c>sum[p] = sum_o |dy[o, p]|</c>.</summary>
-    public static void ChannelSums(float* dy, int channels, int plane, float* sum)
+    /// <summary>
+    /// One pass over dy for both guards: <c>peak[p] = max_o |dy[o, p]|</c> (NaN counted as +Inf, so that its tiles are
+    /// recomputed) for the range guard, and, when <paramref name="sum"/> is not null, <c>sum[p] = sum_o |dy[o, p]|</c>
+    /// for this bound.
+    /// </summary>
+    public static void ChannelPeaksAndSums(float* dy, int channels, int plane, float* peak, float* sum)
     {
-        new Span<float>(sum, plane).Clear();
+        new Span<float>(peak, plane).Clear();
+        if (sum != null) new Span<float>(sum, plane).Clear();
+        var inf = Vector256.Create(float.PositiveInfinity);
         for (int o = 0; o < channels; o++)
         {
             float* src = dy + (long)o * plane;
             int p = 0;
             for (; p <= plane - 8; p += 8)
-                (Vector256.Load(sum + p) + Vector256.Abs(Vector256.Load(src + p))).Store(sum + p);
+            {
+                var v = Vector256.Load(src + p);
+                var a = Vector256.Abs(v);
+                Vector256.Max(Vector256.Load(peak + p), Vector256.ConditionalSelect(Vector256.Equals(v, v), a, inf)).Store(peak + p);
+                if (sum != null) (Vector256.Load(sum + p) + a).Store(sum + p);
+            }
             for (; p < plane; p++)
-                sum[p] += Math.Abs(src[p]);
+            {
+                float v = src[p], a = Math.Abs(v);
+                peak[p] = Math.Max(peak[p], float.IsNaN(v) ? float.PositiveInfinity : a);
+                if (sum != null) sum[p] += a;
+            }
         }
     }
 

@@ -16,18 +16,33 @@ public unsafe class WinogradLeakBoundTests
 
     [Theory]
     [MemberData(nameof(Planes))]
-    public void ChannelSums_MatchLoop(int plane, int channels)
+    public void ChannelPeaksAndSums_MatchLoop(int plane, int channels)
     {
         var rng = new Random(plane);
         var dy = KernelAssert.Random(rng, channels * plane);
+        if (plane > 3) dy[3] = float.NaN; // a NaN counts as +Inf in the peak
+        var peak = KernelAssert.Random(rng, plane); // overwritten
         var sum = KernelAssert.Random(rng, plane); // overwritten
-        fixed (float* pd = dy, ps = sum)
-            WinogradLeakBound.ChannelSums(pd, channels, plane, ps);
+        var peakOnly = KernelAssert.Random(rng, plane);
+        fixed (float* pd = dy, pp = peak, ps = sum, po = peakOnly)
+        {
+            WinogradLeakBound.ChannelPeaksAndSums(pd, channels, plane, pp, ps);
+            WinogradLeakBound.ChannelPeaksAndSums(pd, channels, plane, po, null);
+        }
         for (int p = 0; p < plane; p++)
         {
             double expected = 0;
-            for (int o = 0; o < channels; o++) expected += Math.Abs(dy[o * plane + p]);
-            Assert.Equal(expected, sum[p], 1e-5);
+            float expectedPeak = 0f;
+            for (int o = 0; o < channels; o++)
+            {
+                float v = dy[o * plane + p];
+                expected += Math.Abs(v);
+                expectedPeak = Math.Max(expectedPeak, float.IsNaN(v) ? float.PositiveInfinity : Math.Abs(v));
+            }
+            if (!double.IsNaN(expected)) Assert.Equal(expected, sum[p], 1e-5);
+            else Assert.True(float.IsNaN(sum[p]));
+            Assert.Equal(expectedPeak, peak[p]);
+            Assert.Equal(expectedPeak, peakOnly[p]);
         }
     }
 
