@@ -1,4 +1,3 @@
-using System.Runtime.Intrinsics.X86;
 using Xunit;
 
 namespace PrunedLrp.Tests.Kernels;
@@ -7,9 +6,5 @@ namespace PrunedLrp.Tests.Kernels;
 /// AVX2 (see <see cref="Avx2TheoryAttribute"/>).</summary>
 public sealed class Avx2FactAttribute : FactAttribute
 {
-    public Avx2FactAttribute()
-    {
-        if (!Avx2.IsSupported)
-            Skip = "the kernel under test needs AVX2";
-    }
+    public Avx2FactAttribute() => Skip = Avx2TheoryAttribute.SkipReason;
 }

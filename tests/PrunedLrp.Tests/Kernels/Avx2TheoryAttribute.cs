@@ -7,9 +7,8 @@ namespace PrunedLrp.Tests.Kernels;
 /// AVX2; the portable paths that replace the kernel there are covered by the operator tests.</summary>
 public sealed class Avx2TheoryAttribute : TheoryAttribute
 {
-    public Avx2TheoryAttribute()
-    {
-        if (!Avx2.IsSupported)
-            Skip = "the kernel under test needs AVX2";
-    }
+    /// <summary>The skip reason of the AVX2-only tests on this CPU (null with AVX2).</summary>
+    internal static string? SkipReason => Avx2.IsSupported ? null : "the kernel under test needs AVX2";
+
+    public Avx2TheoryAttribute() => Skip = SkipReason;
 }
