@@ -35,6 +35,7 @@ public sealed partial class Explainer
         _temp2 = hasTwoInputNodes ? new float[capacity * maxSize] : [];
         _mask = _pruning is { Mode: Pruning.PruneMode.M } ? new float[capacity * maxSize] : []; // PLRP-M only
         _keep = _pruning is null ? [] : new bool[maxSize];
+        _keptStarts = _pruning is { Mode: Pruning.PruneMode.M } ? new int[capacity + 1] : [];
         _selectionScratch = _pruning is null ? [] : new float[Pruning.RelevanceSelection.ScratchLength(maxSize)];
         _targets = new int[capacity];
         _reports = new Pruning.PruningPointReport[_points.Length * capacity];
@@ -105,7 +106,8 @@ public sealed partial class Explainer
     }
 
     /// <summary>Runs node <paramref name="id"/>'s rule (with optional PLRP-M masks on its inputs).</summary>
-    void RunStep(int id, int batch, Span<float> rInA, Span<float> rInB, ReadOnlySpan<float> maskA, ReadOnlySpan<float> maskB)
+    void RunStep(int id, int batch, Span<float> rInA, Span<float> rInB, ReadOnlySpan<float> maskA, ReadOnlySpan<float> maskB,
+        KeptEntries keptA = default)
     {
         var layer = _model.Layers[id]!;
         var inputs = layer.Inputs;
@@ -120,6 +122,7 @@ public sealed partial class Explainer
             RIn2 = rInB,
             Mask = maskA,
             Mask2 = maskB,
+            Kept = keptA,
             Scratch = _ws.Scratch,
         };
         _steps[id].Backward(ref args);

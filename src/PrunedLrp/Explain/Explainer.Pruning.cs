@@ -1,3 +1,4 @@
+using PrunedLrp.Layers;
 using PrunedLrp.Pruning;
 
 namespace PrunedLrp;
@@ -17,6 +18,8 @@ public sealed partial class Explainer
         double p = options.Sparsity[options.Sparsity.Count == 1 ? 0 : pointIndex];
         double pNeg = options.SparsityNegative ?? p;
         var mask = options.Mode == PruneMode.M ? _mask.AsSpan(0, batch * size) : default;
+        int listed = 0;
+        bool listable = options.Mode == PruneMode.M;
         for (int n = 0; n < batch; n++)
         {
             var rn = r.Slice(n * size, size);
@@ -32,7 +35,10 @@ public sealed partial class Explainer
             if (isLambda)
                 after = PruningPasses.ScaleKept(rn, keep, (float)lambdaPos, (float)lambdaNeg);
             else
+            {
                 PruningPasses.Mask(keep, mask.Slice(n * size, size));
+                listable = listable && List(keep, sel.KeptPositive + sel.KeptNegative, size, n, ref listed);
+            }
             _reports[pointIndex * _batch + n] = new PruningPointReport(
                 node, n, size, sel.KeptPositive + sel.KeptNegative, sel.PositiveMass, sel.NegativeMass,
                 sel.PositiveMass - sel.KeptPositiveMass, sel.NegativeMass - sel.KeptNegativeMass,
@@ -40,7 +46,9 @@ public sealed partial class Explainer
         }
         if (options.Mode == PruneMode.M)
         {
-            RerunReadersMasked(node, batch, mask);
+            _keptStarts[batch] = listed;
+            var kept = listable ? new KeptEntries(_keptIndices.AsSpan(0, listed), _keptStarts.AsSpan(0, batch + 1)) : default;
+            RerunReadersMasked(node, batch, mask, kept);
             for (int n = 0; n < batch; n++)
             {
                 ref var report = ref _reports[pointIndex * _batch + n];
@@ -51,7 +59,7 @@ public sealed partial class Explainer
 
     /// <summary>PLRP-M: the relevance of <paramref name="node"/> becomes the sum of what its readers send back when
     /// their rules see only the kept entries (relevance already sent to their other inputs stays as it was).</summary>
-    void RerunReadersMasked(int node, int batch, ReadOnlySpan<float> mask)
+    void RerunReadersMasked(int node, int batch, ReadOnlySpan<float> mask, KeptEntries kept)
     {
         var r = Buffer(_relevance, node, batch);
         bool first = true;
@@ -70,13 +78,29 @@ public sealed partial class Explainer
             var rInB = inputs.Length < 2 ? default : Buffer(_temp2, inputs[1], batch);
             if (first && !a)
                 r.Clear();
-            RunStep(reader, batch, rInA, rInB, a ? mask : default, b ? mask : default);
+            RunStep(reader, batch, rInA, rInB, a ? mask : default, b ? mask : default, a ? kept : default);
             if (a && !first)
                 System.Numerics.Tensors.TensorPrimitives.Add(r, rInA, r);
             if (b)
                 System.Numerics.Tensors.TensorPrimitives.Add(r, rInB, r);
             first = false;
         }
+    }
+
+    /// <summary>
+    /// Lists sample <paramref name="sample"/>'s kept entries after those of the samples before it, when they are few
+    /// enough (at most 1/8 of the point) for the linear readers to work on them alone; returns false otherwise, and the
+    /// re-run then uses the dense mask for the whole batch. The list grows on demand and is then reused.
+    /// </summary>
+    bool List(ReadOnlySpan<bool> keep, int count, int size, int sample, ref int listed)
+    {
+        if (count > size / 8)
+            return false;
+        if (_keptIndices.Length < listed + count)
+            Array.Resize(ref _keptIndices, Math.Max(listed + count, 2 * _keptIndices.Length));
+        _keptStarts[sample] = listed;
+        listed += PruningPasses.ListKept(keep[..size], _keptIndices.AsSpan(listed, count));
+        return true;
     }
 
     static int TopKCount(int size, double topK) => topK < 1 ? RelevanceSelection.TopKCount(size, topK) : (int)Math.Min(topK, size);

@@ -26,6 +26,7 @@ public sealed partial class Explainer
     float[][] _relevance = [];
     float[] _temp = [], _temp2 = [], _mask = [];
     bool[] _keep = [];
+    int[] _keptIndices = [], _keptStarts = []; // PLRP-M: the kept entries as lists (see List)
     float[] _selectionScratch = [];
     int[] _targets = [];
     PruningPointReport[] _reports = [];

@@ -6,10 +6,13 @@ namespace PrunedLrp.Layers;
 /// <summary>1-D or 2-D convolution (strides, zero padding, dilation, groups); weight [outC, inC / groups, k...].</summary>
 internal sealed class ConvLayer : LinearLayer
 {
+    readonly ChannelMajorWeights _keptWeights;
+
     public ConvLayer(int id, NodeSpec spec, int[][] inputShapes, int[] outputShape)
         : base(id, spec, inputShapes, outputShape)
     {
         Shape = WindowGeometry.Conv(spec, inputShapes[0], outputShape);
+        _keptWeights = new ChannelMajorWeights(Shape, Weight);
         Operator = CreateOperator(Weight);
     }
 
@@ -20,20 +23,57 @@ internal sealed class ConvLayer : LinearLayer
 
     public override ILinearOperator Operator { get; }
 
-    public override ILinearOperator CreateOperator(ReadOnlyMemory<float> weight) => new Adapter(new ConvOperator(Shape, weight));
+    public override ILinearOperator CreateOperator(ReadOnlyMemory<float> weight)
+        => new Adapter(new ConvOperator(Shape, weight), _keptWeights.Holds(weight) ? _keptWeights : new ChannelMajorWeights(Shape, weight), WeightMap.Identity);
 
     // The conv packs each direction at its first call; the modified weights are written for it into a freed buffer.
+    // PLRP-M's kept-entry products read the layer's one channel-major copy through the variant's map.
     protected override ILinearOperator CreateVariantOperator(WeightVariant variant, float gamma)
-        => new Adapter(new ConvOperator(Shape, destination => WeightVariants.Modify(Weight.Span, variant, gamma, destination)));
+        => new Adapter(new ConvOperator(Shape, destination => WeightVariants.Modify(Weight.Span, variant, gamma, destination)),
+            _keptWeights, WeightVariants.Map(variant, gamma));
 
-    sealed class Adapter(ConvOperator op) : ILinearOperator
+    sealed class Adapter(ConvOperator op, ChannelMajorWeights keptWeights, WeightMap map) : ILinearOperator
     {
         public int ScratchLength(int batch) => op.ScratchLength(batch);
 
-        public void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> bias, Span<float> y, int batch, Span<float> scratch)
-            => op.Forward(x, bias, y, batch, scratch);
+        public int KeptScratchLength => KeptConv.ScratchLength(op.Shape);
 
-        public void BackwardData(ReadOnlySpan<float> dy, Span<float> dx, int batch, Span<float> scratch, ReadOnlySpan<float> factor = default)
-            => op.BackwardData(dy, dx, batch, scratch, factor);
+        public void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> bias, Span<float> y, int batch, Span<float> scratch, KeptEntries kept = default)
+        {
+            var s = op.Shape;
+            if (Listed(kept, batch))
+            {
+                var wt = keptWeights.Values;
+                for (int n = 0; n < batch; n++)
+                    KeptConv.Forward(s, wt, map, x.Slice(n * s.InSize, s.InSize), kept.Of(n), bias, y.Slice(n * s.OutSize, s.OutSize), scratch);
+                return;
+            }
+            op.Forward(x, bias, y, batch, scratch);
+        }
+
+        public void BackwardData(ReadOnlySpan<float> dy, Span<float> dx, int batch, Span<float> scratch, ReadOnlySpan<float> factor = default,
+            KeptEntries kept = default)
+        {
+            var s = op.Shape;
+            if (Listed(kept, batch))
+            {
+                var wt = keptWeights.Values;
+                for (int n = 0; n < batch; n++)
+                    KeptConv.BackwardData(s, wt, map, dy.Slice(n * s.OutSize, s.OutSize), kept.Of(n), dx.Slice(n * s.InSize, s.InSize), scratch);
+                return;
+            }
+            op.BackwardData(dy, dx, batch, scratch, factor);
+            if (!kept.IsEmpty)
+                kept.ClearOthers(dx, s.InSize);
+        }
+
+        bool Listed(KeptEntries kept, int batch)
+        {
+            if (kept.IsEmpty)
+                return false;
+            if (kept.Batch != batch)
+                throw new ArgumentException($"kept entries describe {kept.Batch} samples, the call {batch}", nameof(kept));
+            return KeptConv.Pays(op.Shape, kept.MaxCount);
+        }
     }
 }

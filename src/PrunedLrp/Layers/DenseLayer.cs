@@ -20,16 +20,46 @@ internal sealed class DenseLayer : LinearLayer
 
     public override ILinearOperator Operator { get; }
 
-    public override ILinearOperator CreateOperator(ReadOnlyMemory<float> weight) => new Adapter(new DenseOperator(_out, _in, weight));
+    public override ILinearOperator CreateOperator(ReadOnlyMemory<float> weight) => new Adapter(new DenseOperator(_out, _in, weight), weight);
 
-    sealed class Adapter(DenseOperator op) : ILinearOperator
+    sealed class Adapter(DenseOperator op, ReadOnlyMemory<float> weight) : ILinearOperator
     {
         public int ScratchLength(int batch) => 0;
 
-        public void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> bias, Span<float> y, int batch, Span<float> scratch)
-            => op.Forward(x, bias, y, batch);
+        public void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> bias, Span<float> y, int batch, Span<float> scratch, KeptEntries kept = default)
+        {
+            int @in = op.InFeatures, @out = op.OutFeatures;
+            if (Listed(kept, batch))
+            {
+                for (int n = 0; n < batch; n++)
+                    KeptDense.Forward(weight.Span, @out, @in, x.Slice(n * @in, @in), kept.Of(n), bias, y.Slice(n * @out, @out));
+                return;
+            }
+            op.Forward(x, bias, y, batch);
+        }
 
-        public void BackwardData(ReadOnlySpan<float> dy, Span<float> dx, int batch, Span<float> scratch, ReadOnlySpan<float> factor = default)
-            => op.BackwardData(dy, dx, batch); // exact sums: nothing to bound
+        public void BackwardData(ReadOnlySpan<float> dy, Span<float> dx, int batch, Span<float> scratch, ReadOnlySpan<float> factor = default,
+            KeptEntries kept = default)
+        {
+            int @in = op.InFeatures, @out = op.OutFeatures;
+            if (Listed(kept, batch))
+            {
+                for (int n = 0; n < batch; n++)
+                    KeptDense.BackwardData(weight.Span, @out, @in, dy.Slice(n * @out, @out), kept.Of(n), dx.Slice(n * @in, @in));
+                return;
+            }
+            op.BackwardData(dy, dx, batch); // exact sums: nothing to bound
+            if (!kept.IsEmpty)
+                kept.ClearOthers(dx, @in);
+        }
+
+        bool Listed(KeptEntries kept, int batch)
+        {
+            if (kept.IsEmpty)
+                return false;
+            if (kept.Batch != batch)
+                throw new ArgumentException($"kept entries describe {kept.Batch} samples, the call {batch}", nameof(kept));
+            return KeptDense.Pays(op.InFeatures, kept.MaxCount);
+        }
     }
 }

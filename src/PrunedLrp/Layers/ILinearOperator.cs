@@ -6,10 +6,16 @@ internal interface ILinearOperator
     /// <summary>Scratch floats needed for <paramref name="batch"/> samples.</summary>
     int ScratchLength(int batch);
 
-    /// <summary><c>y = W x + bias</c> (no bias when empty); y is overwritten.</summary>
-    void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> bias, Span<float> y, int batch, Span<float> scratch);
+    /// <summary>Scratch floats that the products with kept entries (PLRP-M) may need beyond <see cref="ScratchLength"/>.</summary>
+    int KeptScratchLength => 0;
+
+    /// <summary><c>y = W x + bias</c> (no bias when empty); y is overwritten. With <paramref name="kept"/> given, x is zero
+    /// outside those entries (PLRP-M's masked input), and the operator may read only them.</summary>
+    void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> bias, Span<float> y, int batch, Span<float> scratch, KeptEntries kept = default);
 
     /// <summary><c>dx = W^T dy</c>; dx is overwritten. A caller that then multiplies dx elementwise by a factor (the layer
-    /// input, in the relevance pass) passes it, so that the operator can bound its rounding in those products.</summary>
-    void BackwardData(ReadOnlySpan<float> dy, Span<float> dx, int batch, Span<float> scratch, ReadOnlySpan<float> factor = default);
+    /// input, in the relevance pass) passes it, so that the operator can bound its rounding in those products. With
+    /// <paramref name="kept"/> given, only the kept entries of dx are computed and every other entry is set to 0.</summary>
+    void BackwardData(ReadOnlySpan<float> dy, Span<float> dx, int batch, Span<float> scratch, ReadOnlySpan<float> factor = default,
+        KeptEntries kept = default);
 }

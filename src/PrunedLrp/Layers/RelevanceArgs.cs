@@ -33,6 +33,10 @@ internal ref struct RelevanceArgs
     /// <summary>PLRP-M mask of the second input (Add only).</summary>
     public ReadOnlySpan<float> Mask2;
 
+    /// <summary>The first input's kept entries as index lists when the mask is sparse enough to list (empty: use
+    /// <see cref="Mask"/> only); linear operators then work on those entries alone.</summary>
+    public KeptEntries Kept;
+
     /// <summary>Scratch of at least the step's declared size.</summary>
     public Span<float> Scratch;
 }

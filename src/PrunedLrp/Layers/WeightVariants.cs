@@ -17,6 +17,19 @@ internal static class WeightVariants
         _ => throw new ArgumentOutOfRangeException(nameof(variant)),
     };
 
+    /// <summary>The same modification as an on-the-fly map (see <see cref="Kernels.WeightMap"/>).</summary>
+    public static Kernels.WeightMap Map(WeightVariant variant, float gamma) => variant switch
+    {
+        WeightVariant.Original => Kernels.WeightMap.Identity,
+        WeightVariant.Positive => Kernels.WeightMap.Positive,
+        WeightVariant.Negative => Kernels.WeightMap.Negative,
+        WeightVariant.GammaPositive => Kernels.WeightMap.PlusPositive(gamma),
+        WeightVariant.GammaNegative => Kernels.WeightMap.PlusNegative(gamma),
+        WeightVariant.Ones => Kernels.WeightMap.Ones,
+        WeightVariant.Square => Kernels.WeightMap.Square,
+        _ => throw new ArgumentOutOfRangeException(nameof(variant)),
+    };
+
     /// <summary>The modified copy of <paramref name="values"/>; for <see cref="WeightVariant.Ones"/> on a bias, zeros.</summary>
     public static float[] Modify(ReadOnlySpan<float> values, WeightVariant variant, float gamma, bool isBias = false)
     {

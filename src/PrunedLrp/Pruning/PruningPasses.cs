@@ -67,6 +67,38 @@ internal static unsafe class PruningPasses
             mask[i] = keep[i] ? 1f : 0f;
     }
 
+    /// <summary>Writes the ascending indices i with keep[i] into <paramref name="indices"/> and returns how many there
+    /// are; 32 flags are tested at a time, so a sparse set costs little more than reading the flags.</summary>
+    /// <exception cref="ArgumentException">More entries are kept than <paramref name="indices"/> holds.</exception>
+    public static int ListKept(ReadOnlySpan<bool> keep, Span<int> indices)
+    {
+        int count = 0, i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref byte start = ref Unsafe.As<bool, byte>(ref MemoryMarshal.GetReference(keep));
+            for (; i + 32 <= keep.Length; i += 32)
+            {
+                uint bits = ~Vector256.Equals(Vector256.LoadUnsafe(ref start, (nuint)i), Vector256<byte>.Zero).ExtractMostSignificantBits();
+                while (bits != 0)
+                {
+                    if (count == indices.Length)
+                        throw new ArgumentException($"more than {indices.Length} entries are kept", nameof(indices));
+                    indices[count++] = i + System.Numerics.BitOperations.TrailingZeroCount(bits);
+                    bits &= bits - 1;
+                }
+            }
+        }
+        for (; i < keep.Length; i++)
+        {
+            if (!keep[i])
+                continue;
+            if (count == indices.Length)
+                throw new ArgumentException($"more than {indices.Length} entries are kept", nameof(indices));
+            indices[count++] = i;
+        }
+        return count;
+    }
+
     /// <summary>The sum of <paramref name="values"/> in double.</summary>
     public static double Sum(ReadOnlySpan<float> values)
     {

@@ -77,4 +77,18 @@ public class PruningPassesTests
         Assert.Equal(0f, r[1]);
         Assert.Equal(2f, r[2]);
     }
+
+    [Theory]
+    [MemberData(nameof(Lengths))]
+    public void ListKept_MatchesPlainLoop(int n)
+    {
+        var (_, keep) = Case(n);
+        var expected = Enumerable.Range(0, n).Where(i => keep[i]).ToArray();
+        var indices = Enumerable.Repeat(-7, expected.Length + 2).ToArray();
+        int count = PruningPasses.ListKept(keep, indices);
+        Assert.Equal(expected, indices.Take(count));
+        Assert.Equal(-7, indices[count]); // nothing written past the list
+        if (expected.Length > 0)
+            Assert.Throws<ArgumentException>(() => PruningPasses.ListKept(keep, new int[expected.Length - 1]));
+    }
 }

@@ -45,25 +45,26 @@ internal sealed class AlphaBetaStep : LinearStep
         var xPos = SplitSigns(x, _nonNegative, xp, xn);
 
         // alpha part: positive contributions x+ w+ and x- w-.
-        Share(args.ROut, xPos, xn, _pos, _neg, _biasPos, z, t, c, args.RIn, b, opScratch, overwrite: true, factor: _alpha);
+        Share(args.ROut, xPos, xn, _pos, _neg, _biasPos, z, t, c, args.RIn, b, opScratch, args.Kept, overwrite: true, factor: _alpha);
         if (_beta != 0f)
-            Share(args.ROut, xPos, xn, _neg, _pos, _biasNeg, z, t, c, args.RIn, b, opScratch, overwrite: false, factor: -_beta);
+            Share(args.ROut, xPos, xn, _neg, _pos, _biasNeg, z, t, c, args.RIn, b, opScratch, args.Kept, overwrite: false, factor: -_beta);
     }
 
     /// <summary>
     /// One sign part: <c>den = A x+ + B x- + bias</c>, <c>s = R / stab(den)</c>, <c>R_in (+)= factor (x+ A^T s + x- B^T s)</c>.
     /// </summary>
     void Share(ReadOnlySpan<float> rOut, ReadOnlySpan<float> xPos, ReadOnlySpan<float> xNeg, ILinearOperator a, ILinearOperator bOp,
-        float[] bias, Span<float> z, Span<float> t, Span<float> c, Span<float> rIn, int batch, Span<float> opScratch, bool overwrite, float factor)
+        float[] bias, Span<float> z, Span<float> t, Span<float> c, Span<float> rIn, int batch, Span<float> opScratch, KeptEntries kept, bool overwrite,
+        float factor)
     {
-        a.Forward(xPos, bias, z, batch, opScratch);
+        a.Forward(xPos, bias, z, batch, opScratch, kept);
         if (!_nonNegative)
         {
-            bOp.Forward(xNeg, default, t, batch, opScratch);
+            bOp.Forward(xNeg, default, t, batch, opScratch, kept);
             Accumulate(z, t);
         }
         Stabilizer.Divide(rOut, z, _stabilizer, z);
-        a.BackwardData(z, c, batch, opScratch, xPos);
+        a.BackwardData(z, c, batch, opScratch, xPos, kept);
         if (overwrite)
         {
             TensorPrimitives.Multiply(xPos, c, rIn);
@@ -76,7 +77,7 @@ internal sealed class AlphaBetaStep : LinearStep
         }
         if (!_nonNegative)
         {
-            bOp.BackwardData(z, c, batch, opScratch, xNeg);
+            bOp.BackwardData(z, c, batch, opScratch, xNeg, kept);
             TensorPrimitives.Multiply(xNeg, c, c);
             TensorPrimitives.MultiplyAdd(c, factor, rIn, rIn);
         }

@@ -17,11 +17,11 @@ internal sealed class EpsilonStep(LinearLayer layer, float epsilon) : LinearStep
         ReadOnlySpan<float> z = args.Z;
         if (!args.Mask.IsEmpty)
         {
-            op.Forward(x, Layer.Bias.Span, s, b, carver.Rest);
+            op.Forward(x, Layer.Bias.Span, s, b, carver.Rest, args.Kept);
             z = s;
         }
         Stabilizer.Divide(args.ROut, z, epsilon, s);
-        op.BackwardData(s, c, b, carver.Rest);
+        op.BackwardData(s, c, b, carver.Rest, kept: args.Kept);
         TensorPrimitives.Multiply(x, c, args.RIn);
     }
 }

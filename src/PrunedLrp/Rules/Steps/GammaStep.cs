@@ -55,38 +55,38 @@ internal sealed class GammaStep : LinearStep
         ReadOnlySpan<float> z = args.Z;
         if (!args.Mask.IsEmpty)
         {
-            Layer.Operator.Forward(x, Layer.Bias.Span, zMasked, b, ops);
+            Layer.Operator.Forward(x, Layer.Bias.Span, zMasked, b, ops, args.Kept);
             z = zMasked;
         }
         var xPos = SplitSigns(x, _nonNegative, xp, xn);
 
         if (_positive != null)
         {
-            _positive.Forward(x, _biasPositive, t, b, ops);
+            _positive.Forward(x, _biasPositive, t, b, ops, args.Kept);
             TensorPrimitives.MultiplyAdd(t, _gamma, z, sp);
             TensorPrimitives.Multiply(z, 1f + _gamma, sn);
             TensorPrimitives.MultiplyAdd(t, -_gamma, sn, sn);
         }
         else
         {
-            _wp.Forward(xPos, _bp, sp, b, ops);
-            _wn.Forward(xPos, _bn, sn, b, ops);
-            _wn.Forward(xn, default, t, b, ops);
+            _wp.Forward(xPos, _bp, sp, b, ops, args.Kept);
+            _wn.Forward(xPos, _bn, sn, b, ops, args.Kept);
+            _wn.Forward(xn, default, t, b, ops, args.Kept);
             Accumulate(sp, t);
-            _wp.Forward(xn, default, t, b, ops);
+            _wp.Forward(xn, default, t, b, ops, args.Kept);
             Accumulate(sn, t);
         }
         Stabilizer.DivideWhere(args.ROut, sp, _stabilizer, z, positive: true, sp);
         Stabilizer.DivideWhere(args.ROut, sn, _stabilizer, z, positive: false, sn);
 
-        _wp.BackwardData(sp, c, b, ops);
-        _wn.BackwardData(sn, ct, b, ops);
+        _wp.BackwardData(sp, c, b, ops, kept: args.Kept);
+        _wn.BackwardData(sn, ct, b, ops, kept: args.Kept);
         Accumulate(c, ct);
         TensorPrimitives.Multiply(xPos, c, args.RIn);
         if (!_nonNegative)
         {
-            _wn.BackwardData(sp, c, b, ops);
-            _wp.BackwardData(sn, ct, b, ops);
+            _wn.BackwardData(sp, c, b, ops, kept: args.Kept);
+            _wp.BackwardData(sn, ct, b, ops, kept: args.Kept);
             Accumulate(c, ct);
             TensorPrimitives.FusedMultiplyAdd(xn, c, args.RIn, args.RIn);
         }

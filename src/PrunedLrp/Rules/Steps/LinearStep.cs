@@ -15,7 +15,8 @@ internal abstract class LinearStep(LinearLayer layer, int inBuffers, int outBuff
 
     protected int Out => Layer.OutputSize;
 
-    public int ScratchLength(int batch) => batch * (inBuffers * In + outBuffers * Out) + Layer.Operator.ScratchLength(batch);
+    public int ScratchLength(int batch)
+        => batch * (inBuffers * In + outBuffers * Out) + Math.Max(Layer.Operator.ScratchLength(batch), Layer.Operator.KeptScratchLength);
 
     public abstract void Backward(ref RelevanceArgs args);
 

@@ -40,10 +40,10 @@ internal sealed class SquareFlatStep : LinearStep
         }
         else
         {
-            _op.Forward(args.Mask, _bias, den, b, carver.Rest);
+            _op.Forward(args.Mask, _bias, den, b, carver.Rest, args.Kept);
         }
         Stabilizer.Divide(args.ROut, den, _stabilizer, den);
-        _op.BackwardData(den, args.RIn, b, carver.Rest);
+        _op.BackwardData(den, args.RIn, b, carver.Rest, kept: args.Kept);
         if (!args.Mask.IsEmpty)
             TensorPrimitives.Multiply(args.RIn, args.Mask, args.RIn);
     }

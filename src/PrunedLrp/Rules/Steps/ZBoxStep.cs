@@ -55,19 +55,19 @@ internal sealed class ZBoxStep : LinearStep
             TensorPrimitives.Multiply(l, args.Mask, l);
             TensorPrimitives.Multiply(h, args.Mask, h);
         }
-        Layer.Operator.Forward(x, default, den, b, ops);
-        _pos.Forward(l, default, t, b, ops);
+        Layer.Operator.Forward(x, default, den, b, ops, args.Kept);
+        _pos.Forward(l, default, t, b, ops, args.Kept);
         TensorPrimitives.Subtract(den, t, den);
-        _neg.Forward(h, default, t, b, ops);
+        _neg.Forward(h, default, t, b, ops, args.Kept);
         TensorPrimitives.Subtract(den, t, den);
         Stabilizer.Divide(args.ROut, den, _stabilizer, den);
 
-        Layer.Operator.BackwardData(den, c, b, ops);
+        Layer.Operator.BackwardData(den, c, b, ops, kept: args.Kept);
         TensorPrimitives.Multiply(x, c, args.RIn);
-        _pos.BackwardData(den, c, b, ops);
+        _pos.BackwardData(den, c, b, ops, kept: args.Kept);
         TensorPrimitives.Multiply(l, c, c);
         TensorPrimitives.Subtract(args.RIn, c, args.RIn);
-        _neg.BackwardData(den, c, b, ops);
+        _neg.BackwardData(den, c, b, ops, kept: args.Kept);
         TensorPrimitives.Multiply(h, c, c);
         TensorPrimitives.Subtract(args.RIn, c, args.RIn);
     }
