@@ -2,10 +2,14 @@ namespace PrunedLrp;
 
 /// <summary>
 /// Per-caller buffers for a batch capacity: every node's output (the forward cache LRP reads) and a scratch buffer.
-/// Grows only when a larger batch arrives, so the steady state allocates nothing.
+/// Grows only when a larger batch arrives, so the steady state allocates nothing. Without <paramref name="cache"/>
+/// (prediction) nodes share buffers by lifetime (<see cref="ActivationSlots"/>), and only the input and the logits
+/// stay readable after a pass.
 /// </summary>
-internal sealed class Workspace(Model model)
+internal sealed class Workspace(Model model, bool cache = true)
 {
+    readonly (int[] SlotOf, int[] SlotSizes)? _slots = cache ? null : ActivationSlots.Assign(model);
+
     public Model Model { get; } = model;
 
     public int Capacity { get; private set; }
@@ -23,8 +27,19 @@ internal sealed class Workspace(Model model)
         Capacity = Math.Max(batch, Capacity);
         var shapes = Model.Shapes;
         Activations = new float[shapes.Length][];
-        for (int id = 0; id < shapes.Length; id++)
-            Activations[id] = new float[checked(Capacity * Model.NodeSizes[id])];
+        if (_slots is var (slotOf, slotSizes))
+        {
+            var buffers = new float[slotSizes.Length][];
+            for (int s = 0; s < buffers.Length; s++)
+                buffers[s] = new float[checked(Capacity * slotSizes[s])];
+            for (int id = 0; id < shapes.Length; id++)
+                Activations[id] = buffers[slotOf[id]];
+        }
+        else
+        {
+            for (int id = 0; id < shapes.Length; id++)
+                Activations[id] = new float[checked(Capacity * Model.NodeSizes[id])];
+        }
         Scratch = new float[Math.Max(scratch, Math.Max(ForwardScratch(Capacity), extraScratch))];
         return true;
     }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace PrunedLrp.Kernels;
@@ -45,6 +46,7 @@ internal readonly struct WeightMap
     /// <summary>Leaves the weights unchanged.</summary>
     public bool IsIdentity => _form == Form.Identity;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public float Apply(float w) => _form switch
     {
         Form.Identity => w,
@@ -56,6 +58,7 @@ internal readonly struct WeightMap
         _ => w * w,
     };
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector256<float> Apply(Vector256<float> w) => _form switch
     {
         Form.Identity => w,

@@ -10,6 +10,8 @@ namespace PrunedLrp.Layers;
 internal sealed class AddLayer(int id, NodeSpec spec, int[][] inputShapes, int[] outputShape, float stabilizer)
     : Layer(id, spec, inputShapes, outputShape), IRelevanceStep
 {
+    public override bool ForwardInPlace => true;
+
     public override void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> x2, Span<float> y, int batch, Span<float> scratch)
     {
         int n = batch * OutputSize;

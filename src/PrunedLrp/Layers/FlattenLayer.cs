@@ -6,6 +6,8 @@ namespace PrunedLrp.Layers;
 internal sealed class FlattenLayer(int id, NodeSpec spec, int[][] inputShapes, int[] outputShape)
     : Layer(id, spec, inputShapes, outputShape), IRelevanceStep
 {
+    public override bool ForwardInPlace => true;
+
     public override void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> x2, Span<float> y, int batch, Span<float> scratch)
         => x[..(batch * InputSize)].CopyTo(y);
 

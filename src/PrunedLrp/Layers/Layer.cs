@@ -42,6 +42,10 @@ internal abstract class Layer
     /// <summary>Scratch floats that <see cref="Forward"/> needs for <paramref name="batch"/> samples.</summary>
     public virtual int ForwardScratch(int batch) => 0;
 
+    /// <summary>Whether <see cref="Forward"/> may write its output over its first input (elementwise layers), so that a
+    /// forward pass that keeps no cache can reuse a dying input's buffer.</summary>
+    public virtual bool ForwardInPlace => false;
+
     /// <summary>Computes the output of <paramref name="batch"/> samples from the input buffers.</summary>
     public abstract void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> x2, Span<float> y, int batch, Span<float> scratch);
 
