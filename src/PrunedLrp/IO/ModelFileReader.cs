@@ -59,7 +59,11 @@ internal static class ModelFileReader
 
         var nodes = new NodeSpec[records.Length];
         for (int id = 0; id < nodes.Length; id++)
+        {
             nodes[id] = records[id].ToNode(blob, blobBase);
+            CheckFinite(source, id, nodes[id].Name, "weight", nodes[id].Weight.Span);
+            CheckFinite(source, id, nodes[id].Name, "bias", nodes[id].Bias.Span);
+        }
         var model = new ModelSpec { InputShape = inputShape, Labels = labels, Nodes = nodes };
 
         int[][] shapes;
@@ -184,6 +188,13 @@ internal static class ModelFileReader
         if (offset % 4 != 0 || offset > (ulong)blobLength || (ulong)count * 4 > (ulong)blobLength - offset)
             throw cursor.Fail($"{field} offset", $"{count} floats at byte {offset} do not lie within the {blobLength}-byte blob (or the offset is not a multiple of 4)");
         return new ParamRef((long)(offset / 4), (int)count);
+    }
+
+    static void CheckFinite(string source, int id, string name, string field, ReadOnlySpan<float> values)
+    {
+        int at = FiniteValues.FirstNonFinite(values);
+        if (at >= 0)
+            throw new InvalidDataException($"{source}: node {id} ({name}) {field}: value {at} is {values[at]} (parameters must be finite numbers)");
     }
 
     static void CheckDims(ref ModelFileCursor cursor, int[] shape, string field)

@@ -83,12 +83,13 @@ internal static class ModelFileRandomSpecs
         var values = new float[count];
         for (int i = 0; i < count; i++)
         {
-            // Mostly ordinary values, plus the bit patterns a lossy writer would break.
+            // Mostly ordinary values, plus the bit patterns a lossy writer would break (NaN and infinities are not
+            // valid parameters: the reader rejects them, see ModelFileRejectionTests).
             values[i] = rng.Next(50) switch
             {
-                0 => float.NaN,
+                0 => float.MaxValue,
                 1 => -0f,
-                2 => float.PositiveInfinity,
+                2 => -float.Epsilon,
                 3 => float.Epsilon,
                 _ => (float)(rng.NextDouble() * 4 - 2),
             };

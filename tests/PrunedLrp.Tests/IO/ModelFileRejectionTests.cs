@@ -144,4 +144,41 @@ public class ModelFileRejectionTests
     [Fact]
     public void MissingFile_ThrowsFileNotFound() =>
         Assert.Throws<FileNotFoundException>(() => ModelFile.Read(Path.Combine(Path.GetTempPath(), Guid.NewGuid() + ".plrp")));
+
+    [Theory]
+    [InlineData(float.NaN, false)]
+    [InlineData(float.PositiveInfinity, false)]
+    [InlineData(float.NegativeInfinity, true)]
+    public void NonFiniteParameter_IsRejectedNamingNodeAndField(float value, bool inBias)
+    {
+        var spec = ModelFileCrafting.SmallDense();
+        var node = spec.Nodes[1];
+        var values = (inBias ? node.Bias : node.Weight).ToArray();
+        values[^1] = value;
+        node = new NodeSpec
+        {
+            Kind = node.Kind, Name = "fc", Inputs = node.Inputs, WeightShape = node.WeightShape,
+            Weight = inBias ? node.Weight : values, Bias = inBias ? values : node.Bias,
+        };
+        byte[] bytes = ModelFile.ToBytes(new ModelSpec { InputShape = spec.InputShape, Nodes = [spec.Nodes[0], node] });
+        var e = Assert.Throws<InvalidDataException>(() => ModelFile.Read(bytes, "nan.plrp"));
+        Assert.StartsWith($"nan.plrp: node 1 ({node.Name}) {(inBias ? "bias" : "weight")}: value {values.Length - 1} is ", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FirstNonFinite_FindsTheFirstOneAtEveryPositionAndLength()
+    {
+        for (int length = 0; length <= 257; length++)
+        {
+            var values = Enumerable.Range(0, length).Select(i => i * 0.5f - 3f).ToArray();
+            Assert.Equal(-1, FiniteValues.FirstNonFinite(values));
+            for (int at = 0; at < length; at++)
+            {
+                var copy = (float[])values.Clone();
+                copy[at] = (at % 3) switch { 0 => float.NaN, 1 => float.PositiveInfinity, _ => float.NegativeInfinity };
+                if (at + 1 < length) copy[length - 1] = float.NaN; // a later one must not be reported first
+                Assert.Equal(at, FiniteValues.FirstNonFinite(copy));
+            }
+        }
+    }
 }

@@ -41,6 +41,25 @@ public class DenseOperatorTests
         KernelAssert.Close(ReferenceDense.BackwardData(outF, inF, w, dy, batch), dx, outF, "backward");
     }
 
+    [Theory]
+    [InlineData(1000, 513, 1)]
+    [InlineData(70, 2000, 3)]
+    [InlineData(257, 129, 4)]
+    public void Backward_WithZeroRowsOfDy_MatchesReference(int outF, int inF, int batch)
+    {
+        // The relevance pass sends dy = 0 for outputs a ReLU cut; those rows are skipped, per sample.
+        var rng = new Random(outF + inF * 7 + batch);
+        var w = KernelAssert.Random(rng, outF * inF);
+        var dy = KernelAssert.Random(rng, batch * outF);
+        for (int i = 0; i < dy.Length; i++)
+            if (rng.Next(3) != 0) dy[i] = 0f;
+        for (int j = 0; j < outF; j += 5)
+            for (int n = 0; n < batch; n++) dy[n * outF + j] = 0f; // rows zero in every sample
+        var dx = KernelAssert.Random(rng, batch * inF);
+        new DenseOperator(outF, inF, w).BackwardData(dy, dx, batch);
+        KernelAssert.Close(ReferenceDense.BackwardData(outF, inF, w, dy, batch), dx, outF, "backward with zero rows");
+    }
+
     [Fact]
     public void Constructor_WrongWeightLength_Throws() =>
         Assert.Throws<ArgumentException>(() => new DenseOperator(3, 4, new float[11]));
