@@ -39,8 +39,6 @@ public sealed unsafe partial class ConvOperator
     readonly int _scratchLength;       // shape-only, so computed once rather than at every call's check
     readonly Lock _prepare = new();
 
-    // PRUNEDLRP_WINOGRAD_TILE=2 keeps the forward on F(2x2, 3x3) (A/B timing and accuracy).
-    static readonly bool s_largeTiles = Environment.GetEnvironmentVariable("PRUNEDLRP_WINOGRAD_TILE") != "2";
     volatile bool _forwardReady, _backwardReady;
     PackedMatrix[] _forward = [];      // per group: W_g [coutG, K], K = cinG*kH*kW (none with Winograd)
     Winograd3x3? _winograd;
@@ -77,7 +75,7 @@ public sealed unsafe partial class ConvOperator
         _transposedConv = shape is { StrideHeight: 1, StrideWidth: 1 } && shape.InChannels / groups >= 16;
         _winogradForward = Winograd3x3.IsPlain3x3(shape)
             && Winograd3x3.Applies(shape.InChannels, shape.OutChannels, shape.OutHeight, shape.OutWidth);
-        _winogradTile = s_largeTiles && shape.OutHeight >= 8 && shape.OutWidth >= 8 ? 4 : 2;
+        _winogradTile = Winograd3x3.TileFor(shape.OutHeight, shape.OutWidth);
         _pointwise = shape is { KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadTop: 0, PadLeft: 0 }
             && shape.OutHeight == shape.InHeight && shape.OutWidth == shape.InWidth;
         // By shape alone, not whether W has zeros: every weight variant of a layer must fit the layer's scratch.

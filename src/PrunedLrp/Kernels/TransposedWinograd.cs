@@ -4,7 +4,8 @@ namespace PrunedLrp.Kernels;
 /// The transposed product of a 3x3, stride-1, undilated, ungrouped convolution,
 /// <c>dx[c, i, j] = sum_{o, u, v} W'[c, o, u, v] dy[o, i - pt' + u, j - pl' + v]</c> with the flipped kernel
 /// <c>W'[c, o, u, v] = W[o, c, 2-u, 2-v]</c> and pads <c>pt' = 2 - pt</c>, by Winograd's F(2x2, 3x3) where that is as
-/// accurate as the direct sum, and by the direct sum on the other tiles.
+/// accurate as the direct sum, and by the direct sum on the other tiles. Kernels without zero weights take F(4x4, 3x3)
+/// where dx is at least 8x8 (<see cref="Winograd3x3.TileFor"/>).
 /// </summary>
 /// <remarks>
 /// In the relevance pass dy is R/z, which can hold entries many orders above their neighbours (z near zero). In
@@ -18,6 +19,10 @@ namespace PrunedLrp.Kernels;
 /// times the largest of the patch's centre (the 2x2 every output of the tile reads), are recomputed directly: their
 /// columns are gathered and multiplied by the packed flipped kernel. When more than
 /// <see cref="MaxFlaggedFraction"/> of the outputs would need that, the caller runs the direct product instead.
+/// <para>F(4x4, 3x3) mixes the whole 6x6 patch into every output of its tile, and no patch entry is read by all 16
+/// outputs, so there is no centre: its guard asks that each output's own 3x3 window hold an entry of at least
+/// 1/<see cref="Range"/> of the patch's peak, so that the rounding of any patch entry stays within a few times that of
+/// the entries the output reads. It serves only zero-free kernels (the leak bound above is F(2x2)'s).</para>
 /// </remarks>
 internal sealed unsafe class TransposedWinograd
 {
@@ -37,6 +42,7 @@ internal sealed unsafe class TransposedWinograd
     readonly PackedMatrix _direct; // W' [inC, outC * 9]
     readonly float[] _kappa;       // per input channel: 2.25 max |W'[c, ...]|, the largest transformed kernel entry
     readonly int _outChannels, _inChannels, _height, _width, _outHeight, _outWidth, _padTop, _padLeft;
+    readonly int _tile; // Winograd's output tile: 4 for zero-free kernels on outputs of at least 8x8, else 2
 
     /// <summary>Whether the product of <paramref name="s"/> can run here (<see cref="Winograd3x3.Applies"/> on the transposed sizes).</summary>
     public static bool Applies(in ConvShape s) =>
@@ -62,8 +68,10 @@ internal sealed unsafe class TransposedWinograd
         using var buffer = new NativeBuffer((long)flipped.Rows * flipped.Columns);
         var weight = buffer.Span;
         flipped.UnpackLeft(weight);
-        _winograd = new Winograd3x3(_outChannels, _inChannels, _outHeight, _outWidth, _height, _width, _padTop, _padLeft, weight);
         ZeroFree = HasNoZeroWeight(weight);
+        _tile = ZeroFree ? Winograd3x3.TileFor(_height, _width) : 2;
+        _winograd = new Winograd3x3(_outChannels, _inChannels, _outHeight, _outWidth, _height, _width, _padTop, _padLeft, weight,
+            outputTile: _tile);
         _kappa = new float[_inChannels];
         for (int c = 0; c < _inChannels; c++)
             _kappa[c] = 2.25f * System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(weight.Slice(c * _outChannels * 9, _outChannels * 9));
@@ -76,7 +84,8 @@ internal sealed unsafe class TransposedWinograd
     /// <summary>Scratch floats of <see cref="TryRun"/>: the channel peaks and sums of dy, the repaired positions, the
     /// factor peaks, and the larger of Winograd's blocks and a block of gathered columns with its product.</summary>
     public static int ScratchLengthFor(in ConvShape s) => checked(2 * (s.OutHeight * s.OutWidth + s.InHeight * s.InWidth)
-        + Math.Max(Winograd3x3.ScratchLengthFor(s.OutChannels, s.InChannels, s.InHeight, s.InWidth),
+        + Math.Max(Math.Max(Winograd3x3.ScratchLengthFor(s.OutChannels, s.InChannels, s.InHeight, s.InWidth),
+            Winograd3x3.ScratchLengthFor(s.OutChannels, s.InChannels, s.InHeight, s.InWidth, Winograd3x3.TileFor(s.InHeight, s.InWidth))),
             (s.OutChannels * 9 + s.InChannels) * PositionBlock));
 
     /// <summary>
@@ -94,13 +103,13 @@ internal sealed unsafe class TransposedWinograd
         int* positions = (int*)(sums + dyPlane);
         float* factorPeak = sums + dyPlane + dxPlane, work = factorPeak + dxPlane;
         WinogradLeakBound.ChannelPeaksAndSums(dy, _outChannels, dyPlane, peak, factor == null ? null : sums);
-        int count = FlagTiles(peak, positions);
+        int count = _tile == 4 ? FlagTiles4(peak, positions) : FlagTiles(peak, positions);
         if (count > MaxFlaggedFraction * dxPlane)
             return false;
         _winograd.Run(dy, null, dx, work);
         RecomputeAll(dy, dx, positions, count, work);
-        if (factor == null)
-            return true;
+        if (factor == null || ZeroFree)
+            return true; // every output reads every entry of its window: the range guard suffices
         fixed (float* kappa = _kappa)
         {
             float largest = WinogradLeakBound.FactorPeaks(factor, dx, kappa, _inChannels, dxPlane, factorPeak);
@@ -143,6 +152,44 @@ internal sealed unsafe class TransposedWinograd
             if (patch <= Range * centre && !float.IsPositiveInfinity(patch)) continue;
             for (int i = 2 * ty; i < Math.Min(2 * ty + 2, _height); i++)
             for (int j = 2 * tx; j < Math.Min(2 * tx + 2, _width); j++)
+                positions[count++] = i * _width + j;
+        }
+        return count;
+    }
+
+    // F(4x4)'s guard: the output positions of every 4x4 tile whose 6x6 patch holds Inf/NaN, or an output whose 3x3
+    // window peaks below 1/Range of the patch's peak.
+    int FlagTiles4(float* peak, int* positions)
+    {
+        int count = 0;
+        float* patch = stackalloc float[36];
+        for (int ty = 0; 4 * ty < _height; ty++)
+        for (int tx = 0; 4 * tx < _width; tx++)
+        {
+            int r0 = 4 * ty - _padTop, c0 = 4 * tx - _padLeft;
+            float largest = 0f;
+            for (int a = 0; a < 6; a++)
+            for (int b = 0; b < 6; b++)
+            {
+                int r = r0 + a, c = c0 + b;
+                float v = (uint)r < (uint)_outHeight && (uint)c < (uint)_outWidth ? peak[r * _outWidth + c] : 0f;
+                patch[a * 6 + b] = v;
+                largest = Math.Max(largest, v);
+            }
+            bool flag = float.IsPositiveInfinity(largest);
+            float floor = largest / Range;
+            for (int a = 0; a < 4 && !flag; a++)
+            for (int b = 0; b < 4 && !flag; b++)
+            {
+                float window = 0f;
+                for (int u = 0; u < 3; u++)
+                for (int v = 0; v < 3; v++)
+                    window = Math.Max(window, patch[(a + u) * 6 + b + v]);
+                flag = window < floor;
+            }
+            if (!flag) continue;
+            for (int i = 4 * ty; i < Math.Min(4 * ty + 4, _height); i++)
+            for (int j = 4 * tx; j < Math.Min(4 * tx + 4, _width); j++)
                 positions[count++] = i * _width + j;
         }
         return count;

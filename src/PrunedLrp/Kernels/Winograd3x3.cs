@@ -29,6 +29,13 @@ internal sealed unsafe class Winograd3x3
     // PRUNEDLRP_WINOGRAD=0 keeps every convolution on the direct sum (bit-for-bit the im2col order; A/B timing).
     static readonly bool s_enabled = Environment.GetEnvironmentVariable("PRUNEDLRP_WINOGRAD") != "0";
 
+    // PRUNEDLRP_WINOGRAD_TILE=2 keeps every product on F(2x2, 3x3) (A/B timing and accuracy).
+    static readonly bool s_largeTiles = Environment.GetEnvironmentVariable("PRUNEDLRP_WINOGRAD_TILE") != "2";
+
+    /// <summary>The output tile for an output of <paramref name="outHeight"/> x <paramref name="outWidth"/>: 4 (F(4x4, 3x3),
+    /// 4x fewer multiply-adds than the direct sum) where it is at least 8x8, else 2 (F(2x2, 3x3), 2.25x).</summary>
+    public static int TileFor(int outHeight, int outWidth) => s_largeTiles && outHeight >= 8 && outWidth >= 8 ? 4 : 2;
+
     /// <summary>Whether <paramref name="s"/> is the geometry these transforms compute: 3x3, stride 1, undilated, one group.</summary>
     public static bool IsPlain3x3(in ConvShape s) =>
         s is { Groups: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, DilationHeight: 1, DilationWidth: 1 };

@@ -112,6 +112,24 @@ public class TransposedWinogradTests
     }
 
     [Avx2Fact]
+    public void InfiniteEntriesInEveryWindowOfALargeTile_AreRecomputed()
+    {
+        // F(4x4): +Inf at the 2x2 centre of one 6x6 patch lies in the window of every output of that tile, so only the
+        // Inf check (not the window peaks) can send the tile to the direct sum, which gives +Inf where Winograd's
+        // transforms would give Inf - Inf = NaN.
+        var rng = new Random(14);
+        var s = Same3x3(16, 16, 12, 12); // transposed pads 1: tile (1, 1)'s patch starts at dy row and column 3
+        var weight = PositiveWeights(rng, s.WeightSize);
+        var dy = KernelAssert.Random(rng, s.OutSize);
+        foreach (int r in new[] { 5, 6 })
+        foreach (int c in new[] { 5, 6 })
+            dy[2 * 144 + r * 12 + c] = float.PositiveInfinity;
+        var dx = Run(s, weight, dy);
+        AssertLocal(s, weight, dy, dx, $"{s}");
+        Assert.Equal(16 * 16, dx.Count(float.IsPositiveInfinity)); // every channel of that tile's 16 outputs
+    }
+
+    [Avx2Fact]
     public void ZeroWeights_HugeEntryInACentre_StaysInItsWindow()
     {
         // W+ of a signed kernel: half the links are zero, so outputs of a tile can miss a large centre entry that the
