@@ -93,9 +93,11 @@ def main():
     ap.add_argument("--budget", type=float, default=None,
                     help="seconds per (model, batch, task): stop after >= --min-runs runs once spent (default: no limit)")
     ap.add_argument("--min-runs", type=int, default=3)
+    ap.add_argument("--forward-only", action="store_true", help="time the forward pass only (no Zennit)")
     args = ap.parse_args()
-    import_zennit(args.zennit)
-    from zennit.attribution import Gradient
+    if not args.forward_only:
+        import_zennit(args.zennit)
+        from zennit.attribution import Gradient
 
     torch.set_num_threads(2)
     torch.set_num_interop_threads(1)
@@ -117,7 +119,7 @@ def main():
                 fwd = timed(lambda: model(x), args.runs, budget=args.budget, min_runs=args.min_runs)
             result["results"].append({"model": model_name, "batch": batch, "task": "forward", **fwd})
             print(json.dumps(result["results"][-1]), file=sys.stderr, flush=True)
-            for comp in ("epsilon-plus-flat", "epsilon-gamma-box"):
+            for comp in () if args.forward_only else ("epsilon-plus-flat", "epsilon-gamma-box"):
                 def attr_output(out):
                     return out * torch.nn.functional.one_hot(out.argmax(1), out.shape[1]).to(out)
 

@@ -4,6 +4,8 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
+using PrunedLrp.Pruning;
+
 namespace PrunedLrp.Cli.Commands;
 
 /// <summary><c>plrp bench</c>: forward and explain timings as a user sees them (warm-up excluded, median and spread).</summary>
@@ -18,11 +20,16 @@ internal static class BenchCommand
         var runs = new Option<int>("--runs", "-r") { Description = "Timed calls", DefaultValueFactory = _ => 10 };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON" };
         var skipExplain = new Option<bool>("--forward-only") { Description = "Time the forward pass only" };
+        var vsLrp = new Option<bool>("--vs-lrp")
+        {
+            Description = "With --prune lambda or m: also time plain LRP (the same composite), alternating call by call with the "
+                + "pruned explain so both see the same machine state, and print pruned / LRP (the median of the per-call ratios)",
+        };
         var lrp = new LrpOptions();
         var command = new Command("bench", "Time forward and explain of a model: median, min and max over --runs after --warmup, "
             + "and samples per second. Input: --input X.npy (first --batch samples, repeated if fewer) or seeded random values")
         {
-            model, input, batch, warmup, runs, json, skipExplain,
+            model, input, batch, warmup, runs, json, skipExplain, vsLrp,
         };
         lrp.AddTo(command);
         command.SetAction(parse => CliRunner.Run(parse, stderr, () =>
@@ -31,20 +38,35 @@ internal static class BenchCommand
             int n = parse.GetValue(batch), warm = parse.GetValue(warmup), count = parse.GetValue(runs);
             if (n < 1 || count < 1 || warm < 0)
                 throw new CliException("--batch and --runs must be >= 1, --warmup >= 0");
+            var pruning = lrp.BuildPruning(parse);
+            bool compare = parse.GetValue(vsLrp);
+            if (compare && (pruning is null || pruning.Mode == PruneMode.None || parse.GetValue(skipExplain)))
+                throw new CliException("--vs-lrp compares a pruned explain with plain LRP: give --prune lambda or m (and not --forward-only)");
             var x = MakeInput(parse.GetValue(input), m, n);
             var predictor = new Predictor(m);
             var logits = new float[n * m.OutputSize];
             var forward = Time(() => predictor.Predict(x, logits), warm, count);
-            Timing? explain = null;
+            Timing? explain = null, lrpExplain = null;
+            double? ratio = null;
             if (!parse.GetValue(skipExplain))
             {
-                var explainer = new Explainer(m, lrp.BuildComposite(parse, m), lrp.BuildPruning(parse), keepNodeRelevance: false);
+                var composite = lrp.BuildComposite(parse, m);
+                var explainer = new Explainer(m, composite, pruning, keepNodeRelevance: false);
                 var relevance = new float[x.Length];
-                explain = Time(() => explainer.Explain(x, [], relevance), warm, count);
+                Action pruned = () => explainer.Explain(x, [], relevance);
+                if (compare)
+                {
+                    var plain = new Explainer(m, composite, null, keepNodeRelevance: false);
+                    (explain, lrpExplain, ratio) = TimePair(pruned, () => plain.Explain(x, [], relevance), warm, count);
+                }
+                else
+                {
+                    explain = Time(pruned, warm, count);
+                }
             }
             var result = new BenchResult(parse.GetValue(model)!.Name, n, Environment.ProcessorCount, forward, explain,
                 parse.GetValue(lrp.Composite)!, parse.GetValue(lrp.Prune)!,
-                System.Runtime.Intrinsics.X86.Avx2.IsSupported, System.Runtime.Intrinsics.X86.Fma.IsSupported, IsAot);
+                System.Runtime.Intrinsics.X86.Avx2.IsSupported, System.Runtime.Intrinsics.X86.Fma.IsSupported, IsAot, lrpExplain, ratio);
             if (parse.GetValue(json))
             {
                 stdout.WriteLine(JsonSerializer.Serialize(result, BenchJsonContext.Default.BenchResult));
@@ -57,6 +79,11 @@ internal static class BenchCommand
             {
                 Print(stdout, $"explain ({result.Composite}, prune {result.Prune})", explain, n);
                 stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"explain / forward: {explain.MedianMs / forward.MedianMs:F2}x"));
+            }
+            if (lrpExplain is not null)
+            {
+                Print(stdout, $"explain ({result.Composite}, plain LRP, alternating)", lrpExplain, n);
+                stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"pruned / LRP: {ratio:F2}x (median of {count} paired runs)"));
             }
             return 0;
         }));
@@ -89,14 +116,48 @@ internal static class BenchCommand
             action();
         var ms = new double[runs];
         for (int i = 0; i < runs; i++)
+            ms[i] = Measure(action);
+        return Summarize(ms);
+    }
+
+    // Alternates a and b call by call (warm-up too), so that both see the same machine state; the ratio is the median
+    // of the per-pair ratios a / b, which a slow spell of the machine moves much less than a ratio of two medians.
+    static (Timing A, Timing B, double Ratio) TimePair(Action a, Action b, int warmup, int runs)
+    {
+        for (int i = 0; i < warmup; i++)
         {
-            long start = Stopwatch.GetTimestamp();
-            action();
-            ms[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            a();
+            b();
         }
-        Array.Sort(ms);
-        double median = runs % 2 == 1 ? ms[runs / 2] : (ms[runs / 2 - 1] + ms[runs / 2]) / 2;
-        return new Timing(median, ms[0], ms[^1]);
+        var msA = new double[runs];
+        var msB = new double[runs];
+        var ratios = new double[runs];
+        for (int i = 0; i < runs; i++)
+        {
+            // Which goes first alternates too, so neither always runs on the caches the other left.
+            bool aFirst = i % 2 == 0;
+            double first = Measure(aFirst ? a : b), second = Measure(aFirst ? b : a);
+            (msA[i], msB[i]) = aFirst ? (first, second) : (second, first);
+            ratios[i] = msA[i] / msB[i];
+        }
+        return (Summarize(msA), Summarize(msB), Median(ratios));
+    }
+
+    static double Measure(Action action)
+    {
+        long start = Stopwatch.GetTimestamp();
+        action();
+        return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+    }
+
+    static Timing Summarize(double[] ms) => new(Median(ms), ms.Min(), ms.Max());
+
+    static double Median(double[] values)
+    {
+        var sorted = (double[])values.Clone();
+        Array.Sort(sorted);
+        int n = sorted.Length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     static void Print(TextWriter stdout, string what, Timing t, int batch)
@@ -107,9 +168,10 @@ internal static class BenchCommand
 /// <summary>Timing of one operation in milliseconds.</summary>
 internal sealed record Timing(double MedianMs, double MinMs, double MaxMs);
 
-/// <summary>What <c>plrp bench --json</c> prints (Avx2 / Fma: the instruction sets the kernels use; Aot: a Native AOT binary).</summary>
+/// <summary>What <c>plrp bench --json</c> prints (Avx2 / Fma: the instruction sets the kernels use; Aot: a Native AOT binary;
+/// with --vs-lrp, LrpExplain is plain LRP timed alternately with Explain, and PrunedOverLrp the median per-pair ratio).</summary>
 internal sealed record BenchResult(string Model, int Batch, int Cores, Timing Forward, Timing? Explain, string Composite, string Prune,
-    bool Avx2, bool Fma, bool Aot);
+    bool Avx2, bool Fma, bool Aot, Timing? LrpExplain = null, double? PrunedOverLrp = null);
 
 /// <summary>Source-generated JSON for AOT.</summary>
 [JsonSerializable(typeof(BenchResult))]

@@ -44,12 +44,42 @@ public class CliTests
         Assert.Equal("epsilon-plus-flat", root.GetProperty("Composite").GetString());
     }
 
+    [Fact]
+    public void Bench_VsLrp_TimesBothAndReportsTheirRatio()
+    {
+        var (code, output, err) = CommandLine.Plrp("bench", "--model", Data("fashion", "model.plrp"), "--runs", "3", "--warmup", "1",
+            "--prune", "m", "--sparsity", "0.9", "--vs-lrp", "--json");
+        Assert.True(code == 0, err);
+        using var json = System.Text.Json.JsonDocument.Parse(output);
+        var root = json.RootElement;
+        double pruned = root.GetProperty("Explain").GetProperty("MedianMs").GetDouble();
+        double plain = root.GetProperty("LrpExplain").GetProperty("MedianMs").GetDouble();
+        double ratio = root.GetProperty("PrunedOverLrp").GetDouble();
+        Assert.True(pruned > 0 && plain > 0 && ratio > 0, $"{pruned} {plain} {ratio}");
+        // The median of per-pair ratios lies between the smallest and largest pair ratio, so within the spreads' bounds.
+        double lowest = root.GetProperty("Explain").GetProperty("MinMs").GetDouble() / root.GetProperty("LrpExplain").GetProperty("MaxMs").GetDouble();
+        double highest = root.GetProperty("Explain").GetProperty("MaxMs").GetDouble() / root.GetProperty("LrpExplain").GetProperty("MinMs").GetDouble();
+        Assert.InRange(ratio, lowest, highest);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("--prune none")]
+    [InlineData("--prune lambda --forward-only")]
+    public void Bench_VsLrp_WithoutPruning_IsAnError(string extra)
+    {
+        var (code, _, err) = CommandLine.Plrp(["bench", "--model", Data("fashion", "model.plrp"), "--runs", "1", "--vs-lrp",
+            .. extra.Split(' ', StringSplitOptions.RemoveEmptyEntries)]);
+        Assert.Equal(1, code);
+        Assert.Contains("--vs-lrp", err, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("explain", new[] { "--model", "--input", "--fasta", "--out", "--composite", "--target", "--prune", "--sparsity", "--sparsity-neg", "--select", "--topk", "--prune-input", "--layers-out", "--heatmap", "--tsv", "--bedgraph", "--rule" })]
     [InlineData("evaluate", new[] { "--model", "--input", "--mask", "--sparsity", "--steps", "--baseline", "--out" })]
     [InlineData("predict", new[] { "--model", "--input", "--out" })]
     [InlineData("demo", new[] { "--out", "--sparsity" })]
-    [InlineData("bench", new[] { "--model", "--batch", "--runs", "--warmup", "--json" })]
+    [InlineData("bench", new[] { "--model", "--batch", "--runs", "--warmup", "--json", "--forward-only", "--vs-lrp" })]
     [InlineData("inspect", new[] { "--model" })]
     public void Help_ListsEveryOption(string command, string[] options)
     {
