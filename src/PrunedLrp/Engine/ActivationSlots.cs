@@ -10,17 +10,20 @@ namespace PrunedLrp;
 /// <remarks>
 /// Nodes run in id order. An elementwise layer (<see cref="Layer.ForwardInPlace"/>) whose first input dies at it
 /// writes over that input. Otherwise the node takes the smallest free buffer that fits, else the largest free one,
-/// grown, else a new one. The input (node 0) and the output keep their own buffers.
+/// grown, else a new one. Kept nodes (the input, the output, and for an explainer those its rules read in the backward
+/// pass) hold their buffers to the end.
 /// </remarks>
 internal static class ActivationSlots
 {
     /// <summary>The buffer index of each node, and each buffer's size per sample.</summary>
-    public static (int[] SlotOf, int[] SlotSizes) Assign(Model model)
+    /// <param name="model">The model.</param>
+    /// <param name="keep">Nodes whose outputs must stay readable after the pass (null: only the input and the output).</param>
+    public static (int[] SlotOf, int[] SlotSizes) Assign(Model model, bool[]? keep = null)
     {
         int count = model.NodeCount;
         var lastRead = new int[count];
         for (int id = 0; id < count; id++)
-            lastRead[id] = model.Readers[id].Length == 0 ? int.MaxValue : model.Readers[id].Max();
+            lastRead[id] = model.Readers[id].Length == 0 || keep?[id] == true ? int.MaxValue : model.Readers[id].Max();
         lastRead[count - 1] = int.MaxValue; // the logits are read after the pass
         lastRead[0] = int.MaxValue;         // the caller's input stays intact
         var slotOf = new int[count];

@@ -6,7 +6,7 @@ namespace PrunedLrp;
 /// </summary>
 public sealed class Predictor(Model model)
 {
-    readonly Workspace _workspace = new(model, cache: false);
+    readonly Workspace _workspace = new(model, keep: new bool[model.NodeCount]);
 
     /// <summary>The model this predictor runs.</summary>
     public Model Model { get; } = model;

@@ -2,13 +2,14 @@ namespace PrunedLrp;
 
 /// <summary>
 /// Per-caller buffers for a batch capacity: every node's output (the forward cache LRP reads) and a scratch buffer.
-/// Grows only when a larger batch arrives, so the steady state allocates nothing. Without <paramref name="cache"/>
-/// (prediction) nodes share buffers by lifetime (<see cref="ActivationSlots"/>), and only the input and the logits
-/// stay readable after a pass.
+/// Grows only when a larger batch arrives, so the steady state allocates nothing. With <paramref name="keep"/> only the
+/// marked nodes (and the input and the logits) stay readable after a pass; the others share buffers by lifetime
+/// (<see cref="ActivationSlots"/>): a predictor keeps none, an explainer those its rules read.
 /// </summary>
-internal sealed class Workspace(Model model, bool cache = true)
+internal sealed class Workspace(Model model, bool[]? keep = null)
 {
-    readonly (int[] SlotOf, int[] SlotSizes)? _slots = cache ? null : ActivationSlots.Assign(model);
+    readonly (int[] SlotOf, int[] SlotSizes)? _slots = keep is null ? null : ActivationSlots.Assign(model, keep);
+    readonly bool[]? _keep = keep;
 
     public Model Model { get; } = model;
 
@@ -66,6 +67,9 @@ internal sealed class Workspace(Model model, bool cache = true)
             layer.Forward(x[..(batch * layer.InputSize)], x2, Activations[id].AsSpan(0, batch * layer.OutputSize), batch, Scratch);
         }
     }
+
+    /// <summary>Whether node <paramref name="id"/>'s output is readable after a pass.</summary>
+    public bool Holds(int id) => _keep is null || id == 0 || id == Model.NodeCount - 1 || _keep[id];
 
     /// <summary>The logits of the last forward pass.</summary>
     public ReadOnlySpan<float> Logits(int batch) => Activations[^1].AsSpan(0, batch * Model.OutputSize);

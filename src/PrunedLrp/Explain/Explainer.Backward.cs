@@ -114,9 +114,10 @@ public sealed partial class Explainer
         var args = new RelevanceArgs
         {
             Batch = batch,
-            X = Buffer(_ws.Activations, inputs[0], batch),
-            X2 = inputs.Length > 1 ? Buffer(_ws.Activations, inputs[1], batch) : default,
-            Z = Buffer(_ws.Activations, id, batch),
+            // Outputs no rule reads are not kept (their buffers hold other nodes by now): such a step gets none.
+            X = _ws.Holds(inputs[0]) ? Buffer(_ws.Activations, inputs[0], batch) : default,
+            X2 = inputs.Length > 1 && _ws.Holds(inputs[1]) ? Buffer(_ws.Activations, inputs[1], batch) : default,
+            Z = _ws.Holds(id) ? Buffer(_ws.Activations, id, batch) : default,
             ROut = Buffer(_relevance, id, batch),
             RIn = rInA,
             RIn2 = rInB,

@@ -44,7 +44,6 @@ public sealed partial class Explainer
     public Explainer(Model model, Composite composite, PruningOptions? pruning = null, bool keepNodeRelevance = true)
     {
         _model = model;
-        _ws = new Workspace(model);
         int count = model.NodeCount;
         _steps = new IRelevanceStep[count];
         var nonNegative = new bool[count];
@@ -62,6 +61,7 @@ public sealed partial class Explainer
                 ? composite.RuleFor(model.Spec, id).Bind(linear, nonNegative[layer.Inputs[0]])
                 : (IRelevanceStep)layer;
         }
+        _ws = new Workspace(model, keep: ReadInBackward(model, _steps));
         _contributed = new bool[count];
         _isPoint = new bool[count];
         _pruning = pruning is { Mode: not PruneMode.None } ? pruning : null;
@@ -71,6 +71,22 @@ public sealed partial class Explainer
         _pruning?.Validate(_points.Length);
         if (!keepNodeRelevance)
             (_slotOf, _slotSizes) = RelevanceSlots.Assign(model, _isPoint, _pruning is { Mode: PruneMode.M });
+    }
+
+    // The nodes whose forward outputs some rule reads in the backward pass; the others (VGG-16: the convolutions'
+    // outputs before their ReLUs, under ZPlus) share buffers, about half of the cache.
+    static bool[] ReadInBackward(Model model, IRelevanceStep[] steps)
+    {
+        var read = new bool[model.NodeCount];
+        for (int id = 1; id < read.Length; id++)
+        {
+            var step = steps[id];
+            read[id] |= step.ReadsOutput;
+            if (step.ReadsInputs)
+                foreach (int input in model.Layers[id]!.Inputs)
+                    read[input] = true;
+        }
+        return read;
     }
 
     /// <summary>The model explained.</summary>

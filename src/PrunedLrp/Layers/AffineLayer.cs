@@ -27,5 +27,9 @@ internal sealed class AffineLayer(int id, NodeSpec spec, int[][] inputShapes, in
 
     public int ScratchLength(int batch) => 0;
 
+    public bool ReadsInputs => false; // the Pass rule reads only the relevance
+
+    public bool ReadsOutput => false;
+
     public void Backward(ref RelevanceArgs args) => PassRelevance.Pass(ref args);
 }

@@ -20,6 +20,8 @@ internal sealed class MaxPoolLayer : Layer, IRelevanceStep
 
     public int ScratchLength(int batch) => 0;
 
+    public bool ReadsOutput => false; // the winners are found again in x
+
     public void Backward(ref RelevanceArgs args)
     {
         MaxPoolKernel.Backward(_w.Shape, args.X, args.ROut, args.RIn, args.Batch * _w.Shape.InChannels);

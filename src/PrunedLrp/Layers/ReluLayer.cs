@@ -14,5 +14,9 @@ internal sealed class ReluLayer(int id, NodeSpec spec, int[][] inputShapes, int[
 
     public int ScratchLength(int batch) => 0;
 
+    public bool ReadsInputs => false; // the Pass rule reads only the relevance
+
+    public bool ReadsOutput => false;
+
     public void Backward(ref RelevanceArgs args) => PassRelevance.Pass(ref args);
 }

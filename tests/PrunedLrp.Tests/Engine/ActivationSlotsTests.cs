@@ -87,4 +87,23 @@ public class ActivationSlotsTests
         Assert.NotEqual(slotOf[0], slotOf[count - 1]);
         Assert.True(sizes.Length < count - 1, $"{sizes.Length} buffers for {count} nodes: nothing shared");
     }
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Assign_KeptNodesHoldTheirBuffersToTheEnd(string name)
+    {
+        var model = Model.FromSpec(Spec(name));
+        var rng = new Random(name.Length);
+        for (int trial = 0; trial < 8; trial++)
+        {
+            var keep = Enumerable.Range(0, model.NodeCount).Select(_ => rng.Next(3) == 0).ToArray();
+            var (slotOf, _) = ActivationSlots.Assign(model, keep);
+            for (int id = 0; id < model.NodeCount; id++)
+            {
+                if (!keep[id]) continue;
+                for (int later = id + 1; later < model.NodeCount; later++)
+                    Assert.True(slotOf[later] != slotOf[id], $"kept node {id}'s buffer goes to node {later}");
+            }
+        }
+    }
 }

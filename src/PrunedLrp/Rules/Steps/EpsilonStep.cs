@@ -6,6 +6,8 @@ namespace PrunedLrp.Rules;
 /// <summary>Epsilon bound to a layer: <c>R_in = x * W^T (R / stab(z))</c>, z reused from the forward pass when unmasked.</summary>
 internal sealed class EpsilonStep(LinearLayer layer, float epsilon) : LinearStep(layer, inBuffers: 2, outBuffers: 1)
 {
+    public override bool ReadsOutput => true;
+
     public override void Backward(ref RelevanceArgs args)
     {
         int b = args.Batch;

@@ -37,6 +37,8 @@ internal sealed class GammaStep : LinearStep
         _biasPositive = inputNonNegative ? layer.BiasVariant(WeightVariant.Positive) : [];
     }
 
+    public override bool ReadsOutput => true;
+
     public override void Backward(ref RelevanceArgs args)
     {
         int b = args.Batch;

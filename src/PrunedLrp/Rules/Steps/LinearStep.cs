@@ -20,6 +20,13 @@ internal abstract class LinearStep(LinearLayer layer, int inBuffers, int outBuff
 
     public abstract void Backward(ref RelevanceArgs args);
 
+    /// <summary>Whether the rule reads the layer input x (all but Flat and WSquare, which read only the mask).</summary>
+    public virtual bool ReadsInputs => true;
+
+    /// <summary>Whether the rule reuses the forward output z (Epsilon's denominator, Gamma's sign mask); the others
+    /// compute their own denominators.</summary>
+    public virtual bool ReadsOutput => false;
+
     /// <summary>x, or x times the PLRP-M mask written into <paramref name="buffer"/>.</summary>
     protected static ReadOnlySpan<float> MaskedInput(ref RelevanceArgs args, Span<float> buffer)
     {

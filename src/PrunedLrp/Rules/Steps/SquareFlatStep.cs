@@ -28,6 +28,8 @@ internal sealed class SquareFlatStep : LinearStep
         _op.Forward(ones, _bias, _denominator, 1, new float[_op.ScratchLength(1)]);
     }
 
+    public override bool ReadsInputs => false;
+
     public override void Backward(ref RelevanceArgs args)
     {
         int b = args.Batch;
