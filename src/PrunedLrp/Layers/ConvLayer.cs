@@ -67,13 +67,6 @@ internal sealed class ConvLayer : LinearLayer
                 kept.ClearOthers(dx, s.InSize);
         }
 
-        bool Listed(KeptEntries kept, int batch)
-        {
-            if (kept.IsEmpty)
-                return false;
-            if (kept.Batch != batch)
-                throw new ArgumentException($"kept entries describe {kept.Batch} samples, the call {batch}", nameof(kept));
-            return KeptConv.Pays(op.Shape, kept.MaxCount);
-        }
+        bool Listed(KeptEntries kept, int batch) => kept.Describes(batch) && KeptConv.Pays(op.Shape, kept.MaxCount);
     }
 }

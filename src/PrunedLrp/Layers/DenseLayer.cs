@@ -53,13 +53,6 @@ internal sealed class DenseLayer : LinearLayer
                 kept.ClearOthers(dx, @in);
         }
 
-        bool Listed(KeptEntries kept, int batch)
-        {
-            if (kept.IsEmpty)
-                return false;
-            if (kept.Batch != batch)
-                throw new ArgumentException($"kept entries describe {kept.Batch} samples, the call {batch}", nameof(kept));
-            return KeptDense.Pays(op.InFeatures, kept.MaxCount);
-        }
+        bool Listed(KeptEntries kept, int batch) => kept.Describes(batch) && KeptDense.Pays(op.InFeatures, kept.MaxCount);
     }
 }

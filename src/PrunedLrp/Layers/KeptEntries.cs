@@ -55,6 +55,17 @@ internal readonly ref struct KeptEntries
         }
     }
 
+    /// <summary>Whether lists are given (false: empty) for a call on <paramref name="batch"/> samples.</summary>
+    /// <exception cref="ArgumentException">The lists describe another number of samples.</exception>
+    public bool Describes(int batch)
+    {
+        if (IsEmpty)
+            return false;
+        if (Batch != batch)
+            throw new ArgumentException($"kept entries describe {Batch} samples, the call {batch}");
+        return true;
+    }
+
     /// <summary>Sets every entry of <paramref name="values"/> [batch, <paramref name="sampleSize"/>] that is not kept to 0.</summary>
     public void ClearOthers(Span<float> values, int sampleSize)
     {

@@ -35,4 +35,13 @@ public class KeptEntriesTests
     [InlineData(new[] { 1 }, new[] { 0 })]            // no sample
     public void Constructor_RejectsInconsistentLists(int[] indices, int[] starts)
         => Assert.Throws<ArgumentException>(() => new KeptEntries(indices, starts));
+
+    [Fact]
+    public void Describes_OnlyItsOwnBatch()
+    {
+        Assert.False(default(KeptEntries).Describes(3));
+        var kept = new KeptEntries([1, 2], [0, 1, 2]);
+        Assert.True(kept.Describes(2));
+        Assert.Throws<ArgumentException>(() => new KeptEntries([1, 2], [0, 1, 2]).Describes(3));
+    }
 }
