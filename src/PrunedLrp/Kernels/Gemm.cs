@@ -101,6 +101,19 @@ public static unsafe class Gemm
         GC.KeepAlive(a);
     }
 
+    /// <summary>
+    /// <c>C = A B</c> on the calling thread alone, for kernels that already run one piece of work per thread: A (m x k)
+    /// packed at <paramref name="packedA"/> (a <see cref="PackedMatrix"/>'s pinned panels, <paramref name="packedWidth"/>
+    /// wide), B k x n and C m x n row-major and dense.
+    /// </summary>
+    internal static void MultiplyOnThisThread(float* packedA, int packedWidth, int m, int k, int n, float* b, float* c)
+    {
+        var g = Args(m, n, k, c, n, accumulate: false);
+        g.PackedA = packedA; g.PackedAWidth = packedWidth;
+        g.B = b; g.Ldb = n;
+        GemmDriver.RunOnThisThread(ref g);
+    }
+
     /// <summary>Whether the FMA micro-kernel is in use (else the portable Vector128 one).</summary>
     public static bool IsFmaAccelerated => Fma.IsSupported && Avx2.IsSupported;
 

@@ -42,6 +42,17 @@ internal static unsafe class GemmDriver
         Block(ref g, 0, g.M, 0, g.N);
     }
 
+    /// <summary><see cref="Run"/> without the second thread (the caller already runs one piece of work per thread).</summary>
+    public static void RunOnThisThread(ref GemmArgs g)
+    {
+        if (g.M == 0 || g.N == 0 || g.K == 0)
+        {
+            Run(ref g); // the degenerate cases, which never reach the worker
+            return;
+        }
+        Block(ref g, 0, g.M, 0, g.N);
+    }
+
     static void RunChunk(void* context, int chunk)
     {
         ref GemmArgs g = ref Unsafe.AsRef<GemmArgs>(context);

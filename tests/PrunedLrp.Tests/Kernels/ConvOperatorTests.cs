@@ -165,15 +165,64 @@ public class ConvOperatorTests
         var w = KernelAssert.Random(rng, s.WeightSize);
         var bias = KernelAssert.Random(rng, cout);
         var x = KernelAssert.Random(rng, s.InSize);
-        var op = new Winograd3x3(cin, cout, inH, inW, outH, outW, padTop, padLeft, w, blockFloats: 1, outputTile: tile);
-        var scratch = KernelAssert.Random(rng, op.ScratchLength);
-        var y = new float[s.OutSize];
+        var expected = ReferenceConv.Forward(s, w, x, bias, 1);
+        foreach (bool threadBlocks in new[] { false, true })
+        {
+            var op = new Winograd3x3(cin, cout, inH, inW, outH, outW, padTop, padLeft, w, blockFloats: 1, outputTile: tile, threadBlocks: threadBlocks);
+            var y = RunWinograd(op, x, bias, s.OutSize, rng);
+            KernelAssert.Close(expected, y, cin * 9, $"winograd F({tile}x{tile}, 3x3) {s}, thread blocks {threadBlocks}");
+        }
+    }
+
+    [Avx2Theory]
+    [InlineData(16, 24, 61, 45, 4)]  // thread blocks of 4 tile rows: 4 blocks, the last one short
+    [InlineData(24, 16, 90, 37, 2)]  // F(2x2): 7 blocks of 7 tile rows, the last 3
+    [InlineData(17, 16, 8, 8, 4)]    // a single block: the second thread finds none
+    public void Winograd_ThreadBlocksOnBothThreads_MatchSharedBlocks(int cin, int cout, int outH, int outW, int tile)
+    {
+        // Blocks sized for a few tile rows each, claimed by the caller and the kernel worker; repeated so that both
+        // threads run blocks, and compared with the plain loop, the shared-block schedule (whose products split the
+        // columns differently, so agree to rounding) and the first round (the same blocks: bit for bit).
+        var rng = new Random(cin * 1000 + outW);
+        var s = new ConvShape(cin, cout, 1, outH, outW, 3, 3, 1, 1, 1, 1, 1, 1, outH, outW);
+        var w = KernelAssert.Random(rng, s.WeightSize);
+        var bias = KernelAssert.Random(rng, cout);
+        var x = KernelAssert.Random(rng, s.InSize);
+        int rowFloats = (tile + 2) * (tile + 2) * (cin + cout) * ((outW + tile - 1) / tile);
+        int blockRows = tile == 4 ? 4 : 7;
+        var threadBlocks = new Winograd3x3(cin, cout, outH, outW, outH, outW, 1, 1, w, blockFloats: blockRows * rowFloats, outputTile: tile, threadBlocks: true);
+        var shared = new Winograd3x3(cin, cout, outH, outW, outH, outW, 1, 1, w, outputTile: tile, threadBlocks: false);
+        var expected = ReferenceConv.Forward(s, w, x, bias, 1);
+        KernelAssert.Close(expected, RunWinograd(shared, x, bias, s.OutSize, rng), cin * 9, $"shared blocks, {s}");
+        var first = RunWinograd(threadBlocks, x, bias, s.OutSize, rng);
+        for (int round = 0; round < 10; round++)
+        {
+            var y = round == 0 ? first : RunWinograd(threadBlocks, x, bias, s.OutSize, rng);
+            KernelAssert.Close(expected, y, cin * 9, $"thread blocks, round {round}, {s}");
+            Assert.Equal(first, y);
+        }
+    }
+
+    [Fact]
+    public void Winograd_ThreadBlocks_ChosenBySizeOfTransformedKernels()
+    {
+        Assert.True(Winograd3x3.UsesThreadBlocks(64, 64, 4));    // VGG-16's first layers: U is 0.6 MB
+        Assert.True(Winograd3x3.UsesThreadBlocks(128, 256, 4));  // 4.7 MB
+        Assert.False(Winograd3x3.UsesThreadBlocks(256, 256, 4)); // 9.4 MB: shared blocks read it fewer times
+        Assert.True(Winograd3x3.UsesThreadBlocks(256, 256, 2));  // F(2x2): 16 elements, 4.2 MB
+        Assert.False(Winograd3x3.UsesThreadBlocks(512, 512, 2));
+    }
+
+    static float[] RunWinograd(Winograd3x3 op, float[] x, float[] bias, int outSize, Random rng)
+    {
+        var scratch = KernelAssert.Random(rng, op.ScratchLength); // garbage in the scratch must not matter
+        var y = new float[outSize];
         unsafe
         {
             fixed (float* px = x, pb = bias, py = y, ps = scratch)
                 op.Run(px, pb, py, ps);
         }
-        KernelAssert.Close(ReferenceConv.Forward(s, w, x, bias, 1), y, cin * 9, $"winograd F({tile}x{tile}, 3x3) {s}");
+        return y;
     }
 
     [Fact]
