@@ -7,7 +7,7 @@ namespace PrunedLrp.Kernels;
 /// </summary>
 /// <remarks>
 /// Forward of a 3x3, stride-1 convolution with at least 16 channels each way runs Winograd's F(4x4, 3x3) where the
-/// output is at least 8x8, else F(2x2, 3x3) (<see cref="Winograd3x3"/>, 4x or 2.25x fewer multiply-adds). BackwardData
+/// output is at least 16x16, else F(2x2, 3x3) (<see cref="Winograd3x3"/>, 4x or 2.25x fewer multiply-adds). BackwardData
 /// of such a convolution runs F(2x2, 3x3), guarded
 /// (<see cref="TransposedWinograd"/>): its input R/z can hold huge entries (near-zero denominators, e.g. the re-run of
 /// PLRP-M), whose rounding reaches every output of their window scaled by the transformed kernel, also the outputs
@@ -34,7 +34,7 @@ public sealed unsafe partial class ConvOperator
     readonly bool _pointwise, _transposedConv; // _transposedConv: BackwardData as a stride-1 conv of dy, not col2im
     readonly float[]? _direct;         // weights of a depthwise-like conv (one input channel per group), run direct
     readonly bool _winogradForward;    // forward of a 3x3 stride-1 convolution with enough channels runs Winograd3x3
-    readonly int _winogradTile;        // its output tile: 4 where the output is at least 8x8, else 2
+    readonly int _winogradTile;        // its output tile: 4 where the output is at least 16x16, else 2
     readonly bool _transposedWinograd; // BackwardData may run TransposedWinograd (by shape; zero weights decide per call)
     readonly int _scratchLength;       // shape-only, so computed once rather than at every call's check
     readonly Lock _prepare = new();

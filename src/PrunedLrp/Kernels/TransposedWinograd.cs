@@ -5,7 +5,7 @@ namespace PrunedLrp.Kernels;
 /// <c>dx[c, i, j] = sum_{o, u, v} W'[c, o, u, v] dy[o, i - pt' + u, j - pl' + v]</c> with the flipped kernel
 /// <c>W'[c, o, u, v] = W[o, c, 2-u, 2-v]</c> and pads <c>pt' = 2 - pt</c>, by Winograd's F(2x2, 3x3) where that is as
 /// accurate as the direct sum, and by the direct sum on the other tiles. Kernels without zero weights take F(4x4, 3x3)
-/// where dx is at least 8x8 (<see cref="Winograd3x3.TileFor"/>).
+/// where dx is at least 16x16 (<see cref="Winograd3x3.TileFor"/>).
 /// </summary>
 /// <remarks>
 /// In the relevance pass dy is R/z, which can hold entries many orders above their neighbours (z near zero). In
@@ -42,7 +42,7 @@ internal sealed unsafe class TransposedWinograd
     readonly PackedMatrix _direct; // W' [inC, outC * 9]
     readonly float[] _kappa;       // per input channel: 2.25 max |W'[c, ...]|, the largest transformed kernel entry
     readonly int _outChannels, _inChannels, _height, _width, _outHeight, _outWidth, _padTop, _padLeft;
-    readonly int _tile; // Winograd's output tile: 4 for zero-free kernels on outputs of at least 8x8, else 2
+    readonly int _tile; // Winograd's output tile: 4 for zero-free kernels on outputs of at least 16x16, else 2
 
     /// <summary>Whether the product of <paramref name="s"/> can run here (<see cref="Winograd3x3.Applies"/> on the transposed sizes).</summary>
     public static bool Applies(in ConvShape s) =>

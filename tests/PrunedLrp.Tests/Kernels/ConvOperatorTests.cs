@@ -89,7 +89,8 @@ public class ConvOperatorTests
         { Shape(18, 16, 1, 8, 8, 3, 3, 1, 1, 3, 3, 3, 3, 1, 1), 1 },     // pads past the kernel: negative transposed pads
         { Shape(32, 48, 1, 34, 34, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), 1 },   // two threads, several 8-tile groups
         { Shape(16, 20, 1, 37, 45, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), 2 },   // F(4x4, 3x3): 12 tiles a row (a group and a tail of 4), partial last tiles
-        { Shape(24, 16, 1, 8, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), 1 },     // the smallest output with 4x4 tiles
+        { Shape(24, 16, 1, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), 1 },   // the smallest output with 4x4 tiles
+        { Shape(16, 17, 1, 15, 40, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), 1 },   // 15 rows: the largest that keeps 2x2 tiles
     };
 
     [Theory]
@@ -177,7 +178,8 @@ public class ConvOperatorTests
     [Avx2Theory]
     [InlineData(16, 24, 61, 45, 4)]  // thread blocks of 4 tile rows: 4 blocks, the last one short
     [InlineData(24, 16, 90, 37, 2)]  // F(2x2): 7 blocks of 7 tile rows, the last 3
-    [InlineData(17, 16, 8, 8, 4)]    // a single block: the second thread finds none
+    [InlineData(17, 16, 8, 8, 4)]    // 2 tile rows: capped at one block a thread
+    [InlineData(16, 16, 3, 30, 2)]   // 2 tile rows, the last one partial
     public void Winograd_ThreadBlocksOnBothThreads_MatchSharedBlocks(int cin, int cout, int outH, int outW, int tile)
     {
         // Blocks sized for a few tile rows each, claimed by the caller and the kernel worker; repeated so that both

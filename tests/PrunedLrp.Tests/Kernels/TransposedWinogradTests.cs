@@ -55,6 +55,8 @@ public class TransposedWinogradTests
         { 24, 17, 13, 9, 1 },   // half tiles at the bottom and right
         { 16, 20, 10, 11, 0 },  // valid conv: transposed pads 2
         { 20, 16, 9, 9, 2 },    // transposed pads 0
+        { 16, 16, 16, 16, 1 },  // F(4x4) for zero-free kernels (dx of at least 16x16)
+        { 17, 16, 18, 21, 1 },  // F(4x4) with partial tiles at the bottom and right
     };
 
     [Avx2Theory]
@@ -118,12 +120,12 @@ public class TransposedWinogradTests
         // Inf check (not the window peaks) can send the tile to the direct sum, which gives +Inf where Winograd's
         // transforms would give Inf - Inf = NaN.
         var rng = new Random(14);
-        var s = Same3x3(16, 16, 12, 12); // transposed pads 1: tile (1, 1)'s patch starts at dy row and column 3
+        var s = Same3x3(16, 16, 16, 16); // transposed pads 1: tile (1, 1)'s patch starts at dy row and column 3
         var weight = PositiveWeights(rng, s.WeightSize);
         var dy = KernelAssert.Random(rng, s.OutSize);
         foreach (int r in new[] { 5, 6 })
         foreach (int c in new[] { 5, 6 })
-            dy[2 * 144 + r * 12 + c] = float.PositiveInfinity;
+            dy[2 * 256 + r * 16 + c] = float.PositiveInfinity;
         var dx = Run(s, weight, dy);
         AssertLocal(s, weight, dy, dx, $"{s}");
         Assert.Equal(16 * 16, dx.Count(float.IsPositiveInfinity)); // every channel of that tile's 16 outputs
