@@ -205,6 +205,29 @@ public class ConvOperatorTests
         }
     }
 
+    [Avx2Fact]
+    public void Winograd_ThreadBlocks_ConcurrentCallers_AgreeBitForBit()
+    {
+        // One prepared convolution shared by 4 threads, each with its own scratch: callers that find the kernel worker
+        // busy run every block themselves, and must get what a lone caller gets.
+        var rng = new Random(77);
+        var s = new ConvShape(16, 24, 1, 40, 36, 3, 3, 1, 1, 1, 1, 1, 1, 40, 36);
+        var w = KernelAssert.Random(rng, s.WeightSize);
+        var bias = KernelAssert.Random(rng, s.OutChannels);
+        var op = new Winograd3x3(16, 24, 40, 36, 40, 36, 1, 1, w, outputTile: 4, threadBlocks: true);
+        var inputs = Enumerable.Range(0, 4).Select(_ => KernelAssert.Random(rng, s.InSize)).ToArray();
+        var alone = inputs.Select(x => RunWinograd(op, x, bias, s.OutSize, new Random(1))).ToArray();
+        var outputs = new float[inputs.Length][][];
+        Parallel.For(0, inputs.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, t =>
+            outputs[t] = Enumerable.Range(0, 10).Select(_ => RunWinograd(op, inputs[t], bias, s.OutSize, new Random(t))).ToArray());
+        for (int t = 0; t < inputs.Length; t++)
+        {
+            KernelAssert.Close(ReferenceConv.Forward(s, w, inputs[t], bias, 1), alone[t], s.InChannels * 9, $"caller {t}");
+            foreach (var y in outputs[t])
+                Assert.Equal(alone[t], y);
+        }
+    }
+
     [Fact]
     public void Winograd_ThreadBlocks_ChosenBySizeOfTransformedKernels()
     {
