@@ -13,6 +13,8 @@ namespace PrunedLrp.Pruning;
 internal static unsafe class PruningPasses
 {
     /// <summary><c>r[i] = keep[i] ? r[i] * (r[i] &gt; 0 ? lambdaPos : lambdaNeg) : 0</c>; returns the sum of the result.</summary>
+    /// <remarks>On one thread: as two halves on the kernel threads (<see cref="PassHalves"/>) it took longer on ResNet-50
+    /// (1.7 -> 3.0 ms per explain, measured in the explainer; the split passes before it were faster).</remarks>
     public static double ScaleKept(Span<float> r, ReadOnlySpan<bool> keep, float lambdaPos, float lambdaNeg)
     {
         if (keep.Length < r.Length) throw new ArgumentException("keep is shorter than r", nameof(keep));
@@ -99,8 +101,36 @@ internal static unsafe class PruningPasses
         return count;
     }
 
-    /// <summary>The sum of <paramref name="values"/> in double.</summary>
+    /// <summary>The sum of <paramref name="values"/> in double (large inputs as two halves on the kernel threads).</summary>
     public static double Sum(ReadOnlySpan<float> values)
+    {
+        if (values.Length < PassHalves.From)
+            return SumRange(values);
+        fixed (float* pv = values)
+        {
+            var job = new SumJob { Values = pv, Length = values.Length };
+            PassHalves.Run(&SumHalf, &job);
+            return job.First + job.Second;
+        }
+    }
+
+    struct SumJob
+    {
+        public float* Values;
+        public int Length;
+        public double First, Second;
+    }
+
+    static void SumHalf(void* context, int half)
+    {
+        ref var j = ref *(SumJob*)context;
+        var (start, end) = PassHalves.Range(j.Length, half);
+        double sum = SumRange(new ReadOnlySpan<float>(j.Values + start, end - start));
+        if (half == 0) j.First = sum;
+        else j.Second = sum;
+    }
+
+    static double SumRange(ReadOnlySpan<float> values)
     {
         var sum0 = Vector256<double>.Zero;
         var sum1 = Vector256<double>.Zero;

@@ -10,16 +10,56 @@ namespace PrunedLrp.Pruning;
 /// 8 bools at once; a block with such a tie goes lane by lane, because ties are decided by flat index (how many equal
 /// entries came before). The scalar forms are the fallback and the tests' twins.
 /// </summary>
-internal static class SelectionMarking
+internal static unsafe class SelectionMarking
 {
     const int W = 8; // Vector256<float>.Count
 
     /// <summary>
     /// Mass-mode marking: <c>keep[i]</c> for <c>r &gt; t+</c>, or <c>r == t+</c> after the first <c>pos.Ties</c> such
     /// entries; likewise <c>r &lt; -t-</c>, or <c>r == -t-</c> after the first <c>neg.Ties</c>. Zeros and NaN are never
-    /// kept. Returns the kept counts and masses (the totals are left 0 for the caller).
+    /// kept. Returns the kept counts and masses (the totals are left 0 for the caller). Large inputs whose tied entries
+    /// all go one way are marked in two halves on the kernel threads (<see cref="PassHalves"/>).
     /// </summary>
     internal static SelectionResult MarkMass(ReadOnlySpan<float> r, SelectionCut pos, SelectionCut neg, Span<bool> keep)
+        => r.Length >= PassHalves.From && OrderFree(pos) && OrderFree(neg) ? MarkMassHalves(r, pos, neg, keep) : MarkMassWhole(r, pos, neg, keep);
+
+    // Tied entries all go one way when Ties is 0 (every tie kept) or int.MaxValue (every tie pruned): no entry's fate
+    // then depends on the ties before it, so the two halves can be marked apart. Other counts need the one ordered pass.
+    static bool OrderFree(SelectionCut cut) => cut.Ties is 0 or int.MaxValue;
+
+    struct MarkJob
+    {
+        public float* R;
+        public bool* Keep;
+        public int Length;
+        public SelectionCut Pos, Neg;
+        public SelectionResult First, Second;
+    }
+
+    static SelectionResult MarkMassHalves(ReadOnlySpan<float> r, SelectionCut pos, SelectionCut neg, Span<bool> keep)
+    {
+        fixed (float* pr = r)
+        fixed (bool* pk = keep)
+        {
+            var job = new MarkJob { R = pr, Keep = pk, Length = r.Length, Pos = pos, Neg = neg };
+            PassHalves.Run(&MarkHalf, &job);
+            var (a, b) = (job.First, job.Second);
+            return new SelectionResult(a.KeptPositive + b.KeptPositive, a.KeptNegative + b.KeptNegative, 0,
+                a.KeptPositiveMass + b.KeptPositiveMass, 0, a.KeptNegativeMass + b.KeptNegativeMass);
+        }
+    }
+
+    static void MarkHalf(void* context, int half)
+    {
+        ref var j = ref *(MarkJob*)context;
+        var (start, end) = PassHalves.Range(j.Length, half);
+        var result = MarkMassWhole(new ReadOnlySpan<float>(j.R + start, end - start), j.Pos, j.Neg, new Span<bool>(j.Keep + start, end - start));
+        if (half == 0) j.First = result;
+        else j.Second = result;
+    }
+
+    // The vectorized marking of one range (the whole input, or one half of an order-free one).
+    static SelectionResult MarkMassWhole(ReadOnlySpan<float> r, SelectionCut pos, SelectionCut neg, Span<bool> keep)
     {
         var state = default(MarkState);
         int i = 0;

@@ -3,8 +3,8 @@ using Xunit;
 
 namespace PrunedLrp.Tests.Pruning;
 
-/// <summary>The vectorized pruning passes against plain loops, over lengths 0..257 (vector tails) with random signs,
-/// zeros and kept flags.</summary>
+/// <summary>The vectorized pruning passes against plain loops, over lengths 0..257 (vector tails) and lengths that run
+/// as two halves on the kernel threads, with random signs, zeros and kept flags.</summary>
 public class PruningPassesTests
 {
     public static TheoryData<int> Lengths()
@@ -12,6 +12,9 @@ public class PruningPassesTests
         var data = new TheoryData<int>();
         foreach (int n in new[] { 0, 1, 2, 7, 8, 9, 15, 16, 17, 31, 33, 64, 100, 255, 256, 257 })
             data.Add(n);
+        // Split into halves (PassHalves): at the bound, and with an odd tail past a split that is not a multiple of 8.
+        data.Add(PassHalves.From);
+        data.Add(2 * PassHalves.From + 13);
         return data;
     }
 

@@ -122,6 +122,34 @@ public class SelectionKernelTests
         }
     }
 
+    [Theory]
+    [InlineData(true, 0, 0)]                       // order-free cuts: marked as two halves
+    [InlineData(true, int.MaxValue, 0)]
+    [InlineData(true, int.MaxValue, int.MaxValue)]
+    [InlineData(false, 0, 0)]
+    [InlineData(true, 3, 0)]                       // a tie count: the one ordered pass
+    [InlineData(true, 0, 8_000)]                   // about 13,000 entries at -1 (n = 2^17): the pruned ties run into the second half
+    public void MarkMass_LargeInputs_MatchScalar(bool fewValues, int posTies, int negTies)
+    {
+        var kind = fewValues ? Kind.Ties : Kind.Normal;
+        foreach (int n in new[] { PassHalves.From, 2 * PassHalves.From + 13 })
+        {
+            var r = Make(kind, n, seed: n + posTies);
+            // Thresholds at values the data holds many times (Ties) or at one of its entries (Normal).
+            var pos = new SelectionCut(kind == Kind.Ties ? 0.5f : MathF.Abs(r[17]), posTies);
+            var neg = new SelectionCut(kind == Kind.Ties ? 1f : MathF.Abs(r[n - 5]), negTies);
+            var keep = new bool[n];
+            var expectedKeep = new bool[n];
+            var result = SelectionMarking.MarkMass(r, pos, neg, keep);
+            var expected = SelectionMarking.MarkMassScalar(r, pos, neg, expectedKeep);
+            Assert.Equal(expectedKeep, keep);
+            Assert.Equal(expected.KeptPositive, result.KeptPositive);
+            Assert.Equal(expected.KeptNegative, result.KeptNegative);
+            AssertClose(expected.KeptPositiveMass, result.KeptPositiveMass);
+            AssertClose(expected.KeptNegativeMass, result.KeptNegativeMass);
+        }
+    }
+
     [Fact]
     public void MarkTopK_MatchesScalar_WithTiesAtTheThreshold()
     {
