@@ -9,9 +9,11 @@ public class SelectionAllocationTests
     [Fact]
     public void Selections_AllocateNothing_WhenWarm()
     {
-        // Large enough to take several partition rounds and the sorting finish; the ties exercise the lane-by-lane marking.
-        var normal = Make(Kind.Normal, 100_003, seed: 1);
-        var ties = Make(Kind.Ties, 100_003, seed: 2);
+        // Large enough to take several partition rounds and the sorting finish, and to run the marking and the sum as
+        // two halves on the kernel threads (PassHalves); the ties exercise the lane-by-lane marking.
+        int n = PassHalves.From + 3;
+        var normal = Make(Kind.Normal, n, seed: 1);
+        var ties = Make(Kind.Ties, n, seed: 2);
         var keep = new bool[normal.Length];
         var scratch = new float[RelevanceSelection.ScratchLength(normal.Length)];
         void RunAll()
@@ -22,6 +24,7 @@ public class SelectionAllocationTests
             RelevanceSelection.SelectTopK(ties, 50_000, keep, scratch);
             RelevanceSelection.SelectByMassCore(normal, 0.9, 0.5, keep, scratch, maxRounds: 2);
             RelevanceSelection.SelectTopKCore(normal, 77, keep, scratch, maxRounds: 2);
+            PruningPasses.Sum(normal);
         }
         Support.SteadyState.WarmUp(RunAll);
         long before = GC.GetAllocatedBytesForCurrentThread();
