@@ -110,15 +110,7 @@ public class SelectionKernelTests
             // Thresholds taken from the data, so tied lanes force the lane-by-lane path in some blocks.
             var pos = new SelectionCut(n == 0 ? 1f : Math.Max(0.25f, MathF.Abs(r[rng.Next(n)])), rng.Next(4));
             var neg = new SelectionCut(n == 0 ? 1f : Math.Max(0.25f, MathF.Abs(r[rng.Next(n)])), rng.Next(4));
-            var keep = new bool[n];
-            var expectedKeep = new bool[n];
-            var result = SelectionMarking.MarkMass(r, pos, neg, keep);
-            var expected = SelectionMarking.MarkMassScalar(r, pos, neg, expectedKeep);
-            Assert.Equal(expectedKeep, keep);
-            Assert.Equal(expected.KeptPositive, result.KeptPositive);
-            Assert.Equal(expected.KeptNegative, result.KeptNegative);
-            AssertClose(expected.KeptPositiveMass, result.KeptPositiveMass);
-            AssertClose(expected.KeptNegativeMass, result.KeptNegativeMass);
+            AssertMarksLikeScalar(r, pos, neg);
         }
     }
 
@@ -138,16 +130,22 @@ public class SelectionKernelTests
             // Thresholds at values the data holds many times (Ties) or at one of its entries (Normal).
             var pos = new SelectionCut(kind == Kind.Ties ? 0.5f : MathF.Abs(r[17]), posTies);
             var neg = new SelectionCut(kind == Kind.Ties ? 1f : MathF.Abs(r[n - 5]), negTies);
-            var keep = new bool[n];
-            var expectedKeep = new bool[n];
-            var result = SelectionMarking.MarkMass(r, pos, neg, keep);
-            var expected = SelectionMarking.MarkMassScalar(r, pos, neg, expectedKeep);
-            Assert.Equal(expectedKeep, keep);
-            Assert.Equal(expected.KeptPositive, result.KeptPositive);
-            Assert.Equal(expected.KeptNegative, result.KeptNegative);
-            AssertClose(expected.KeptPositiveMass, result.KeptPositiveMass);
-            AssertClose(expected.KeptNegativeMass, result.KeptNegativeMass);
+            AssertMarksLikeScalar(r, pos, neg);
         }
+    }
+
+    // MarkMass against its scalar twin: the same flags and counts, and kept masses to double rounding.
+    static void AssertMarksLikeScalar(float[] r, SelectionCut pos, SelectionCut neg)
+    {
+        var keep = new bool[r.Length];
+        var expectedKeep = new bool[r.Length];
+        var result = SelectionMarking.MarkMass(r, pos, neg, keep);
+        var expected = SelectionMarking.MarkMassScalar(r, pos, neg, expectedKeep);
+        Assert.Equal(expectedKeep, keep);
+        Assert.Equal(expected.KeptPositive, result.KeptPositive);
+        Assert.Equal(expected.KeptNegative, result.KeptNegative);
+        AssertClose(expected.KeptPositiveMass, result.KeptPositiveMass);
+        AssertClose(expected.KeptNegativeMass, result.KeptNegativeMass);
     }
 
     [Fact]
