@@ -164,12 +164,12 @@ internal sealed unsafe class Winograd3x3
     }
 
     // V and M of a block, 8 floats of slack, and `rowSets` sets of m + 2 padded input rows.
-    static long AreaFloats(int inChannels, int outChannels, int outWidth, int blockRows, int tile, int rowSets)
-    {
-        long tiles = (long)blockRows * Tiles(outWidth, tile);
-        long elements = (tile + 2) * (tile + 2);
-        return elements * (inChannels + outChannels) * tiles + 8 + (long)rowSets * (tile + 2) * RowLength(outWidth, tile);
-    }
+    static long AreaFloats(int inChannels, int outChannels, int outWidth, int blockRows, int tile, int rowSets) =>
+        RowsOffset(inChannels, outChannels, Tiles(outWidth, tile), blockRows, tile) + (long)rowSets * (tile + 2) * RowLength(outWidth, tile);
+
+    // Where the padded input rows start in an area: after V and M of a full block and 8 floats of slack.
+    static long RowsOffset(int inChannels, int outChannels, int tileColumns, int blockRows, int tile) =>
+        (long)(tile + 2) * (tile + 2) * (inChannels + outChannels) * blockRows * tileColumns + 8;
 
     // Whole tile rows per block: as many as keep V and M within blockFloats, at least one; thread blocks take at most
     // half the tile rows, so that a small image still gives each thread a block.
@@ -197,7 +197,7 @@ internal sealed unsafe class Winograd3x3
             TileColumns = _tileColumns, RowLength = _rowLength, Tile = _tile,
             X = x, Y = y, Bias = bias,
             V = scratch,
-            Rows = scratch + (long)_elements * (_inChannels + _outChannels) * _blockRows * _tileColumns + 8,
+            Rows = scratch + RowsOffset(_inChannels, _outChannels, _tileColumns, _blockRows, _tile),
         };
         if (_threadBlocks)
         {
@@ -261,7 +261,7 @@ internal sealed unsafe class Winograd3x3
             j.Tiles = tiles;
             j.V = area;
             j.M = area + (long)elements * j.InChannels * tiles;
-            j.Rows = area + (long)elements * (j.InChannels + j.OutChannels) * j.BlockRows * j.TileColumns + 8;
+            j.Rows = area + RowsOffset(j.InChannels, j.OutChannels, j.TileColumns, j.BlockRows, j.Tile);
             j.Channels = j.InChannels;
             j.Parts = 1;
             InputChunk(&j, 0);
