@@ -14,6 +14,7 @@ internal static class BenchCommand
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var model = CommonOptions.Model();
+        var memory = CommonOptions.Memory();
         var input = CommonOptions.Input(required: false);
         var batch = new Option<int>("--batch", "-b") { Description = "Samples per call", DefaultValueFactory = _ => 1 };
         var warmup = new Option<int>("--warmup") { Description = "Untimed calls first", DefaultValueFactory = _ => 2 };
@@ -29,12 +30,12 @@ internal static class BenchCommand
         var command = new Command("bench", "Time forward and explain of a model: median, min and max over --runs after --warmup, "
             + "and samples per second. Input: --input X.npy (first --batch samples, repeated if fewer) or seeded random values")
         {
-            model, input, batch, warmup, runs, json, skipExplain, vsLrp,
+            model, memory, input, batch, warmup, runs, json, skipExplain, vsLrp,
         };
         lrp.AddTo(command);
         command.SetAction(parse => CliRunner.Run(parse, stderr, () =>
         {
-            var m = Model.Load(parse.GetValue(model)!.FullName);
+            var m = CommonOptions.LoadModel(parse, model, memory);
             int n = parse.GetValue(batch), warm = parse.GetValue(warmup), count = parse.GetValue(runs);
             if (n < 1 || count < 1 || warm < 0)
                 throw new CliException("--batch and --runs must be >= 1, --warmup >= 0");
@@ -66,14 +67,15 @@ internal static class BenchCommand
             }
             var result = new BenchResult(parse.GetValue(model)!.Name, n, Environment.ProcessorCount, forward, explain,
                 parse.GetValue(lrp.Composite)!, parse.GetValue(lrp.Prune)!,
-                System.Runtime.Intrinsics.X86.Avx2.IsSupported, System.Runtime.Intrinsics.X86.Fma.IsSupported, IsAot, lrpExplain, ratio);
+                System.Runtime.Intrinsics.X86.Avx2.IsSupported, System.Runtime.Intrinsics.X86.Fma.IsSupported, IsAot,
+                m.Options.Memory.ToString().ToLowerInvariant(), lrpExplain, ratio);
             if (parse.GetValue(json))
             {
                 stdout.WriteLine(JsonSerializer.Serialize(result, BenchJsonContext.Default.BenchResult));
                 return 0;
             }
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"model {result.Model}, batch {n}, {count} runs after {warm} warm-up, {result.Cores} cores, {Simd}"));
+                $"model {result.Model}, batch {n}, {count} runs after {warm} warm-up, {result.Cores} cores, {Simd}, memory {result.Memory}"));
             Print(stdout, "forward", forward, n);
             if (explain is not null)
             {
@@ -169,9 +171,10 @@ internal static class BenchCommand
 internal sealed record Timing(double MedianMs, double MinMs, double MaxMs);
 
 /// <summary>What <c>plrp bench --json</c> prints (Avx2 / Fma: the instruction sets the kernels use; Aot: a Native AOT binary;
-/// with --vs-lrp, LrpExplain is plain LRP timed alternately with Explain, and PrunedOverLrp the median per-pair ratio).</summary>
+/// Memory: fast or lean (--memory); with --vs-lrp, LrpExplain is plain LRP timed alternately with Explain, and
+/// PrunedOverLrp the median per-pair ratio).</summary>
 internal sealed record BenchResult(string Model, int Batch, int Cores, Timing Forward, Timing? Explain, string Composite, string Prune,
-    bool Avx2, bool Fma, bool Aot, Timing? LrpExplain = null, double? PrunedOverLrp = null);
+    bool Avx2, bool Fma, bool Aot, string Memory, Timing? LrpExplain = null, double? PrunedOverLrp = null);
 
 /// <summary>Source-generated JSON for AOT.</summary>
 [JsonSerializable(typeof(BenchResult))]

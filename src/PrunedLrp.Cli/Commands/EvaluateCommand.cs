@@ -13,6 +13,7 @@ internal static class EvaluateCommand
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var model = CommonOptions.Model();
+        var memory = CommonOptions.Memory();
         var input = CommonOptions.Input();
         var mask = new Option<FileInfo>("--mask")
         {
@@ -41,7 +42,7 @@ internal static class EvaluateCommand
         var command = new Command("evaluate", "Compare LRP, PLRP-λ and PLRP-M at several sparsity levels: mean ± sd over samples of "
             + "Gini (sparsity), entropy (complexity), relevance mass accuracy, relevance rank accuracy and AOPC (MoRF faithfulness)")
         {
-            model, input, mask, levels, target, steps, stepFraction, baseline, samples, output,
+            model, memory, input, mask, levels, target, steps, stepFraction, baseline, samples, output,
         };
         lrp.AddTo(command, withPruning: false);
         command.Options.Add(lrp.Select);
@@ -49,7 +50,7 @@ internal static class EvaluateCommand
         command.Options.Add(lrp.SparsityNegative);
         command.SetAction(parse => CliRunner.Run(parse, stderr, () =>
         {
-            var m = Model.Load(parse.GetValue(model)!.FullName);
+            var m = CommonOptions.LoadModel(parse, model, memory);
             var (data, batch) = InputLoader.Load(parse.GetValue(input)!, m);
             int limit = parse.GetValue(samples);
             if (limit > 0)

@@ -10,6 +10,7 @@ internal static class ExplainCommand
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var model = CommonOptions.Model();
+        var memory = CommonOptions.Memory();
         var input = CommonOptions.Input(required: false);
         var fasta = new Option<FileInfo?>("--fasta")
         {
@@ -32,13 +33,13 @@ internal static class ExplainCommand
         var command = new Command("explain", "Explain predictions: input relevance by LRP (Zennit's composites) or Pruned LRP; "
             + "prints per sample the target, its logit and the relevance sum (the conservation check)")
         {
-            model, input, fasta, output, target, layersOut, report, batchSize,
+            model, memory, input, fasta, output, target, layersOut, report, batchSize,
         };
         extra.AddTo(command);
         lrp.AddTo(command);
         command.SetAction(parse => CliRunner.Run(parse, stderr, () =>
         {
-            var m = Model.Load(parse.GetValue(model)!.FullName);
+            var m = CommonOptions.LoadModel(parse, model, memory);
             var inputFile = parse.GetValue(input);
             var fastaFile = parse.GetValue(fasta);
             if ((inputFile is null) == (fastaFile is null))

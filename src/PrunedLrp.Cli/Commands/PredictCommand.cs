@@ -9,16 +9,17 @@ internal static class PredictCommand
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var model = CommonOptions.Model();
+        var memory = CommonOptions.Memory();
         var input = CommonOptions.Input();
         var output = CommonOptions.Out("Where to write the logits, .npy float32 [N, classes]");
         var batchSize = CommonOptions.BatchSize();
         var command = new Command("predict", "Run the model forward and write the logits; prints the top class per sample")
         {
-            model, input, output, batchSize,
+            model, memory, input, output, batchSize,
         };
         command.SetAction(parse => CliRunner.Run(parse, stderr, () =>
         {
-            var m = Model.Load(parse.GetValue(model)!.FullName);
+            var m = CommonOptions.LoadModel(parse, model, memory);
             var (data, batch) = InputLoader.Load(parse.GetValue(input)!, m);
             int chunk = Math.Max(1, parse.GetValue(batchSize));
             var predictor = new Predictor(m);

@@ -26,6 +26,30 @@ internal static class CommonOptions
         Description = what, Required = required,
     };
 
+    public static Option<string> Memory() => new("--memory")
+    {
+        Description = "fast (default): keep the convolutions' packed, Winograd-transformed and rule-modified weights after "
+            + "their first use (explaining then holds about 2-4x the conv weights on top of the model); lean: keep only the "
+            + "model's weights and pack them at every product (peak memory near weights + activations, slower)",
+        DefaultValueFactory = _ => "fast",
+    };
+
+    /// <summary>Loads <paramref name="model"/> in the memory mode of <paramref name="memory"/>.</summary>
+    public static Model LoadModel(ParseResult parse, Option<FileInfo> model, Option<string> memory)
+    {
+        string mode = (parse.GetValue(memory) ?? "fast").ToLowerInvariant();
+        var options = new ModelOptions
+        {
+            Memory = mode switch
+            {
+                "fast" => MemoryMode.Fast,
+                "lean" => MemoryMode.Lean,
+                _ => throw new CliException($"--memory '{mode}': expected fast or lean"),
+            },
+        };
+        return PrunedLrp.Model.Load(parse.GetValue(model)!.FullName, options);
+    }
+
     public static Option<int> BatchSize() => new("--batch-size")
     {
         Description = "Samples processed together (memory grows with it)", DefaultValueFactory = _ => 16,

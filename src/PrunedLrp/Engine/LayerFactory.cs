@@ -6,14 +6,14 @@ namespace PrunedLrp;
 /// <summary>Compiles a validated node into its layer.</summary>
 internal static class LayerFactory
 {
-    public static Layer Create(int id, NodeSpec node, int[][] shapes)
+    public static Layer Create(int id, NodeSpec node, int[][] shapes, MemoryMode memory)
     {
         var inputs = Array.ConvertAll(node.Inputs, i => shapes[i]);
         var output = shapes[id];
         return node.Kind switch
         {
-            OpKind.Dense => new DenseLayer(id, node, inputs, output),
-            OpKind.Conv => new ConvLayer(id, node, inputs, output),
+            OpKind.Dense => new DenseLayer(id, node, inputs, output, memory),
+            OpKind.Conv => new ConvLayer(id, node, inputs, output, memory),
             OpKind.MaxPool => new MaxPoolLayer(id, node, inputs, output),
             OpKind.AvgPool => new AvgPoolLayer(id, node, inputs, output, Stabilizer.Default),
             OpKind.GlobalAvgPool => new GlobalAvgPoolLayer(id, node, inputs, output, Stabilizer.Default),

@@ -12,9 +12,12 @@ public sealed class Model
 {
     Predictor? _cachedPredictor;
 
-    Model(ModelSpec spec)
+    Model(ModelSpec spec, ModelOptions? options)
     {
         Spec = spec;
+        Options = options ?? ModelOptions.Default;
+        if (!Enum.IsDefined(Options.Memory))
+            throw new ArgumentOutOfRangeException(nameof(options), Options.Memory, "unknown memory mode");
         Shapes = ShapeInference.Infer(spec);
         Layers = new Layer?[spec.Nodes.Count];
         var readers = new List<int>[spec.Nodes.Count];
@@ -22,7 +25,7 @@ public sealed class Model
         {
             readers[id] = [];
             if (id > 0)
-                Layers[id] = LayerFactory.Create(id, spec.Nodes[id], Shapes);
+                Layers[id] = LayerFactory.Create(id, spec.Nodes[id], Shapes, Options.Memory);
             foreach (int input in spec.Nodes[id].Inputs)
                 readers[input].Add(id);
         }
@@ -38,10 +41,13 @@ public sealed class Model
 
     /// <summary>Loads a model file written by <c>plrp-convert</c> (format: docs/model-format.md).</summary>
     /// <exception cref="InvalidDataException">The file is not a valid model; the message names the file, field and problem.</exception>
-    public static Model Load(string path) => new(ModelFile.Read(path));
+    public static Model Load(string path, ModelOptions? options = null) => new(ModelFile.Read(path), options);
 
     /// <summary>Builds a model from an in-memory graph (validated like a file).</summary>
-    public static Model FromSpec(ModelSpec spec) => new(spec);
+    public static Model FromSpec(ModelSpec spec, ModelOptions? options = null) => new(spec, options);
+
+    /// <summary>How the model runs (memory mode), as loaded.</summary>
+    public ModelOptions Options { get; }
 
     /// <summary>The graph as stored.</summary>
     public ModelSpec Spec { get; }

@@ -22,6 +22,9 @@ namespace PrunedLrp.Kernels;
 /// <see cref="Gemm"/> at that direction's first call; 1x1, stride-1, unpadded convolutions use x itself as the column matrix; groups with one input
 /// channel and fewer than 6 outputs (depthwise) run direct (<see cref="DepthwiseConv"/>). All per-call state lives on
 /// the stack or in the caller's scratch.
+/// <para>The lean form (<see cref="MemoryMode.Lean"/>) keeps none of those: each product packs the blocks of W it reads,
+/// modified by the rule's map, straight from the stored weights (<see cref="WeightPanels"/>), and runs the direct sum in
+/// both directions (Winograd would need its transformed kernels kept or remade at every call).</para>
 /// </remarks>
 public sealed unsafe partial class ConvOperator
 {
@@ -31,6 +34,8 @@ public sealed unsafe partial class ConvOperator
     // written into a native buffer for each packing and freed, so that no raw copy outlives it.
     readonly ReadOnlyMemory<float> _weight;
     readonly WeightWriter? _writer;
+    readonly bool _perCall;            // keeps nothing: every product packs blocks of _weight through _map (WeightPanels)
+    readonly WeightMap _map;
     readonly bool _pointwise, _transposedConv; // _transposedConv: BackwardData as a stride-1 conv of dy, not col2im
     readonly float[]? _direct;         // weights of a depthwise-like conv (one input channel per group), run direct
     readonly bool _winogradForward;    // forward of a 3x3 stride-1 convolution with enough channels runs Winograd3x3
@@ -57,7 +62,15 @@ public sealed unsafe partial class ConvOperator
     {
     }
 
-    ConvOperator(in ConvShape shape, ReadOnlyMemory<float> weight, WeightWriter? writer)
+    /// <summary>The lean form (<see cref="MemoryMode.Lean"/>): nothing is prepared or kept; every product packs the
+    /// blocks it reads from <paramref name="weight"/>, modified by <paramref name="map"/> (<see cref="WeightPanels"/>),
+    /// and runs the direct sum (no Winograd, whose transformed kernels would have to be kept or remade per call).</summary>
+    internal ConvOperator(in ConvShape shape, ReadOnlyMemory<float> weight, WeightMap map)
+        : this(shape, Checked(shape, weight), null, map, perCall: true)
+    {
+    }
+
+    ConvOperator(in ConvShape shape, ReadOnlyMemory<float> weight, WeightWriter? writer, WeightMap map = default, bool perCall = false)
     {
         Validate(shape);
         Shape = shape;
@@ -67,19 +80,21 @@ public sealed unsafe partial class ConvOperator
             _direct = new float[shape.WeightSize];
             if (writer != null) writer(_direct);
             else weight.Span.CopyTo(_direct);
+            if (perCall)
+                for (int i = 0; i < _direct.Length; i++) _direct[i] = map.Apply(_direct[i]);
             return;
         }
-        (_weight, _writer) = (weight, writer);
+        (_weight, _writer, _map, _perCall) = (weight, writer, map, perCall);
         // The transposed conv computes cinG rows per column it packs; with few input channels (an RGB first layer:
         // 3 rows for 576-deep columns) packing dominates, and W^T dy (27 rows) plus the col2im fold is 3x faster.
         _transposedConv = shape is { StrideHeight: 1, StrideWidth: 1 } && shape.InChannels / groups >= 16;
-        _winogradForward = Winograd3x3.IsPlain3x3(shape)
+        _winogradForward = !perCall && Winograd3x3.IsPlain3x3(shape)
             && Winograd3x3.Applies(shape.InChannels, shape.OutChannels, shape.OutHeight, shape.OutWidth);
         _winogradTile = Winograd3x3.TileFor(shape.OutHeight, shape.OutWidth);
         _pointwise = shape is { KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadTop: 0, PadLeft: 0 }
             && shape.OutHeight == shape.InHeight && shape.OutWidth == shape.InWidth;
         // By shape alone, not whether W has zeros: every weight variant of a layer must fit the layer's scratch.
-        _transposedWinograd = _transposedConv && TransposedWinograd.Applies(shape);
+        _transposedWinograd = !perCall && _transposedConv && TransposedWinograd.Applies(shape);
         _scratchLength = Math.Max(Math.Max(
             _winogradForward ? Winograd3x3.ScratchLengthFor(shape.InChannels, shape.OutChannels, shape.OutHeight, shape.OutWidth, _winogradTile) : 0,
             _transposedWinograd ? TransposedWinograd.ScratchLengthFor(shape) : 0),
@@ -165,6 +180,9 @@ public sealed unsafe partial class ConvOperator
     /// <summary>The geometry.</summary>
     public ConvShape Shape { get; }
 
+    /// <summary>Whether this is the lean form, which keeps nothing and packs its weights at every product.</summary>
+    internal bool PacksPerProduct => _perCall;
+
     /// <summary>Scratch floats that <see cref="Forward"/> and <see cref="BackwardData"/> need for <paramref name="batch"/> samples.</summary>
     /// <remarks>The Winograd blocks of Forward, and a block of the column matrix (inC/groups * kH * kW rows, up to 4 MB)
     /// of a BackwardData that folds (strided, or fewer than 16 input channels per group).</remarks>
@@ -188,7 +206,7 @@ public sealed unsafe partial class ConvOperator
                 RunDirect(&DirectForwardChunk, s, x.Slice(b * s.InSize, s.InSize), bias, y.Slice(b * s.OutSize, s.OutSize), s.OutChannels);
             return;
         }
-        PrepareForward();
+        if (!_perCall) PrepareForward();
         if (_winograd != null)
         {
             RunWinograd(_winograd, x, s.InSize, bias, y, s.OutSize, batch, scratch);
@@ -196,6 +214,7 @@ public sealed unsafe partial class ConvOperator
         }
         int groups = s.Groups, cinG = s.InChannels / groups, coutG = s.OutChannels / groups;
         int n = s.OutHeight * s.OutWidth, k = ColumnRows(s), plane = s.InHeight * s.InWidth;
+        fixed (float* pw = _perCall ? _weight.Span : default)
         for (int b = 0; b < batch; b++)
         for (int g = 0; g < groups; g++)
         {
@@ -203,15 +222,17 @@ public sealed unsafe partial class ConvOperator
             var yg = y.Slice(b * s.OutSize + g * coutG * n, coutG * n);
             if (!bias.IsEmpty)
                 for (int o = 0; o < coutG; o++) yg.Slice(o * n, n).Fill(bias[g * coutG + o]);
+            var panels = new WeightPanels { Weight = pw + (long)g * coutG * k, Stride = k, Map = _map };
+            var a = _perCall ? LeftOperand.PackedBy(coutG, k, &WeightPanels.PackRows, &panels) : LeftOperand.Of(_forward[g]);
             if (_pointwise)
             {
-                Gemm.Multiply(_forward[g], false, n, xg, n, yg, n, accumulate: !bias.IsEmpty);
+                Gemm.Multiply(a, n, xg, n, yg, n, accumulate: !bias.IsEmpty);
                 continue;
             }
             fixed (float* px = xg)
             {
                 var columns = ImplicitColumns.Of(s, px);
-                Gemm.Multiply(_forward[g], n, &ImplicitColumns.Pack, &columns, yg, n, accumulate: !bias.IsEmpty);
+                Gemm.Multiply(a, n, &ImplicitColumns.Pack, &columns, yg, n, accumulate: !bias.IsEmpty);
             }
         }
     }
@@ -233,17 +254,23 @@ public sealed unsafe partial class ConvOperator
                 RunDirect(&DirectBackwardChunk, s, dy.Slice(b * s.OutSize, s.OutSize), [], dx.Slice(b * s.InSize, s.InSize), s.InChannels);
             return;
         }
-        PrepareBackward();
+        if (!_perCall) PrepareBackward();
         int groups = s.Groups, cinG = s.InChannels / groups, coutG = s.OutChannels / groups;
         int n = s.OutHeight * s.OutWidth, k = ColumnRows(s), plane = s.InHeight * s.InWidth;
+        fixed (float* pw = _perCall ? _weight.Span : default)
         for (int b = 0; b < batch; b++)
         for (int g = 0; g < groups; g++)
         {
             var dyg = dy.Slice(b * s.OutSize + g * coutG * n, coutG * n);
             var dxg = dx.Slice(b * s.InSize + g * cinG * plane, cinG * plane);
+            var panels = new WeightPanels
+            {
+                Weight = pw + (long)g * coutG * k, Stride = k, Area = s.KernelHeight * s.KernelWidth, InChannels = cinG, Map = _map,
+            };
+            var a = _perCall ? PerCallBackward(&panels, k, coutG) : LeftOperand.Of(_backward[g]);
             if (_pointwise)
             {
-                Gemm.Multiply(_backward[g], false, n, dyg, n, dxg, n, accumulate: false);
+                Gemm.Multiply(a, n, dyg, n, dxg, n, accumulate: false);
                 continue;
             }
             if (_transposedConv)
@@ -260,7 +287,7 @@ public sealed unsafe partial class ConvOperator
                         }
                     }
                     var columns = TransposedColumns(s, pdy);
-                    Gemm.Multiply(_backward[g], plane, &ImplicitColumns.Pack, &columns, dxg, plane, accumulate: false);
+                    Gemm.Multiply(a, plane, &ImplicitColumns.Pack, &columns, dxg, plane, accumulate: false);
                 }
                 continue;
             }
@@ -272,11 +299,17 @@ public sealed unsafe partial class ConvOperator
             {
                 int width = Math.Min(block, n - j0);
                 var col = scratch[..(k * width)];
-                Gemm.Multiply(_backward[g], false, width, dyg[j0..], n, col, width, accumulate: false);
+                Gemm.Multiply(a, width, dyg[j0..], n, col, width, accumulate: false);
                 Fold(s, col, dxg, cinG, j0, j0 + width);
             }
         }
     }
+
+    // The lean form's left operand of BackwardData, packed as _backward would hold it: the flipped, transposed kernel
+    // [cinG, coutG kH kW] for the stride-1 transposed convolution, else W_g^T [k, coutG] (pointwise: [cinG, coutG]).
+    LeftOperand PerCallBackward(WeightPanels* panels, int k, int coutG) => _transposedConv && !_pointwise
+        ? LeftOperand.PackedBy(k / panels->Area, coutG * panels->Area, &WeightPanels.PackFlipped, panels)
+        : LeftOperand.PackedBy(k, coutG, &WeightPanels.PackColumns, panels);
 
     static void RunWinograd(Winograd3x3 op, ReadOnlySpan<float> source, int sourceSize, ReadOnlySpan<float> bias,
         Span<float> destination, int destinationSize, int batch, Span<float> scratch)

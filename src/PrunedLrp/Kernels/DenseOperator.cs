@@ -8,16 +8,23 @@ namespace PrunedLrp.Kernels;
 /// Up to <see cref="DenseVector.MaxBatch"/> samples (the explain path's usual case) the products read W itself
 /// (<see cref="DenseVector"/>: memory-bound matrix-vector products, no extra copy). Larger batches use
 /// <see cref="Gemm"/> with W^T and W packed as right operands, each packed on its first use and then kept (twice the
-/// weight memory, spent only by callers that run such batches).
+/// weight memory, spent only by callers that run such batches), or, when told not to keep them (lean memory), with
+/// blocks of W packed at each product.
 /// </remarks>
 public sealed class DenseOperator
 {
     readonly ReadOnlyMemory<float> _weight; // W [out, in]
+    readonly bool _keepPacked;
     PackedMatrix? _forward;  // W^T [in, out], packed on the first large batch
     PackedMatrix? _backward; // W [out, in], packed on the first large batch
 
     /// <summary>Prepares the product for weight <paramref name="weight"/> [out, in] (row-major).</summary>
-    public DenseOperator(int outFeatures, int inFeatures, ReadOnlyMemory<float> weight)
+    /// <param name="outFeatures">Rows of W.</param>
+    /// <param name="inFeatures">Columns of W.</param>
+    /// <param name="weight">W, kept (not copied): its contents must not change afterwards.</param>
+    /// <param name="keepPacked">Whether batches above <see cref="DenseVector.MaxBatch"/> keep W^T and W packed after
+    /// their first use (faster); when false they pack blocks of W at each product and keep nothing.</param>
+    public DenseOperator(int outFeatures, int inFeatures, ReadOnlyMemory<float> weight, bool keepPacked = true)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(outFeatures);
         ArgumentOutOfRangeException.ThrowIfNegative(inFeatures);
@@ -26,6 +33,7 @@ public sealed class DenseOperator
         OutFeatures = outFeatures;
         InFeatures = inFeatures;
         _weight = weight;
+        _keepPacked = keepPacked;
     }
 
     /// <summary>Output features (rows of W).</summary>
@@ -49,6 +57,11 @@ public sealed class DenseOperator
         }
         if (!bias.IsEmpty)
             for (int n = 0; n < batch; n++) bias[..OutFeatures].CopyTo(y.Slice(n * OutFeatures, OutFeatures));
+        if (!_keepPacked)
+        {
+            Gemm.Multiply(false, true, batch, OutFeatures, InFeatures, x, InFeatures, _weight.Span, InFeatures, y, OutFeatures, accumulate: !bias.IsEmpty);
+            return;
+        }
         var packed = _forward ?? Pack(ref _forward, transpose: true);
         Gemm.Multiply(false, batch, x, InFeatures, packed, y, OutFeatures, accumulate: !bias.IsEmpty);
     }
@@ -62,6 +75,11 @@ public sealed class DenseOperator
         if (batch <= DenseVector.MaxBatch)
         {
             DenseVector.Backward(_weight.Span, OutFeatures, InFeatures, dy, dx, batch);
+            return;
+        }
+        if (!_keepPacked)
+        {
+            Gemm.Multiply(false, false, batch, InFeatures, OutFeatures, dy, OutFeatures, _weight.Span, InFeatures, dx, InFeatures, accumulate: false);
             return;
         }
         var packed = _backward ?? Pack(ref _backward, transpose: false);

@@ -82,23 +82,48 @@ public static unsafe class Gemm
         GC.KeepAlive(b);
     }
 
+    /// <summary><c>C (+)= A B</c> with A as <paramref name="a"/> gives it (packed once, or block by block) and B k x n
+    /// row-major with leading dimension <paramref name="ldb"/>.</summary>
+    internal static void Multiply(in LeftOperand a, int n, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate)
+    {
+        CheckOperand(false, a.Columns, n, b.Length, ldb, nameof(b));
+        fixed (float* pb = b)
+        {
+            var g = LeftArgs(a, n, c, ldc, accumulate);
+            g.B = pb; g.Ldb = ldb;
+            Run(ref g, c);
+        }
+    }
+
     /// <summary>
-    /// <c>C (+)= A B</c> with a pre-packed A (m x k) and a k x n right operand that is never stored: <paramref name="packB"/>
-    /// writes each block of it straight into the packed layout (implicit im2col), from read-only <paramref name="context"/>.
+    /// <c>C (+)= A B</c> with A as <paramref name="a"/> gives it and a k x n right operand that is never stored:
+    /// <paramref name="packB"/> writes each block of it straight into the packed layout (implicit im2col), from
+    /// read-only <paramref name="context"/>.
     /// </summary>
-    internal static void Multiply(PackedMatrix a, int n, delegate*<void*, int, int, int, int, float*, void> packB, void* context,
+    internal static void Multiply(in LeftOperand a, int n, delegate*<void*, int, int, int, int, float*, void> packB, void* context,
         Span<float> c, int ldc, bool accumulate)
     {
-        if (!a.IsLeftOperand) throw new ArgumentException("the matrix was packed as a right operand", nameof(a));
+        var g = LeftArgs(a, n, c, ldc, accumulate);
+        g.PackBFrom = packB; g.PackBContext = context;
+        Run(ref g, c);
+    }
+
+    static GemmArgs LeftArgs(in LeftOperand a, int n, Span<float> c, int ldc, bool accumulate)
+    {
         CheckOperand(false, a.Rows, n, c.Length, ldc, nameof(c));
+        var g = Args(a.Rows, n, a.Columns, null, ldc, accumulate);
+        g.PackedA = a.Packed; g.PackedAWidth = a.PackedWidth;
+        g.PackAFrom = a.PackFrom; g.PackAContext = a.Context;
+        return g;
+    }
+
+    static void Run(ref GemmArgs g, Span<float> c)
+    {
         fixed (float* pc = c)
         {
-            var g = Args(a.Rows, n, a.Columns, pc, ldc, accumulate);
-            g.PackedA = a.Data; g.PackedAWidth = a.PaddedWidth;
-            g.PackBFrom = packB; g.PackBContext = context;
+            g.C = pc;
             GemmDriver.Run(ref g);
         }
-        GC.KeepAlive(a);
     }
 
     /// <summary>

@@ -2,7 +2,7 @@ namespace PrunedLrp.Kernels;
 
 /// <summary>
 /// One GEMM call as raw pointers, so it can sit on the caller's stack and be handed to <see cref="KernelWorker"/>
-/// without allocating. A packed operand (non-null PackedA/PackedB) replaces the raw one.
+/// without allocating. A packed operand (non-null PackedA/PackedB) or a packer (PackAFrom/PackBFrom) replaces the raw one.
 /// </summary>
 internal unsafe struct GemmArgs
 {
@@ -25,6 +25,11 @@ internal unsafe struct GemmArgs
     /// and columns [jc, jc+nc) of op(B) in <see cref="GemmPacking.PackB"/>'s layout.</summary>
     public delegate*<void*, int, int, int, int, float*, void> PackBFrom;
     public void* PackBContext;
+
+    /// <summary>When set (and PackedA is null), packs A blocks itself (weights modified or reordered as they are packed):
+    /// (context, pc, kc, ic, mc, dst) packs rows [ic, ic+mc) and depth [pc, pc+kc) of op(A) in <see cref="GemmPacking.PackA"/>'s layout.</summary>
+    public delegate*<void*, int, int, int, int, float*, void> PackAFrom;
+    public void* PackAContext;
     public delegate*<int, float*, float*, float*, int, int, int, bool, void> Kernel;
     public bool UseFmaEdgeKernels;
     public bool SplitN;

@@ -107,6 +107,11 @@ internal static unsafe class GemmDriver
                     {
                         ap = g.PackedA + (long)pc * g.PackedAWidth + (long)ic * kc;
                     }
+                    else if (g.PackAFrom != null)
+                    {
+                        g.PackAFrom(g.PackAContext, pc, kc, ic, mc, packA);
+                        ap = packA;
+                    }
                     else
                     {
                         float* src = g.TransA ? g.A + (long)pc * g.Lda + ic : g.A + (long)ic * g.Lda + pc;

@@ -7,13 +7,15 @@ namespace PrunedLrp.Layers;
 internal sealed class ConvLayer : LinearLayer
 {
     readonly ChannelMajorWeights _keptWeights;
+    readonly bool _lean;
 
-    public ConvLayer(int id, NodeSpec spec, int[][] inputShapes, int[] outputShape)
+    public ConvLayer(int id, NodeSpec spec, int[][] inputShapes, int[] outputShape, MemoryMode memory)
         : base(id, spec, inputShapes, outputShape)
     {
         Shape = WindowGeometry.Conv(spec, inputShapes[0], outputShape);
         _keptWeights = new ChannelMajorWeights(Shape, Weight);
-        Operator = CreateOperator(Weight);
+        _lean = memory == MemoryMode.Lean;
+        Operator = _lean ? Lean(WeightMap.Identity) : CreateOperator(Weight);
     }
 
     /// <summary>The convolution's geometry (1-D as 2-D with height 1).</summary>
@@ -29,11 +31,21 @@ internal sealed class ConvLayer : LinearLayer
     // The conv packs each direction at its first call; the modified weights are written for it into a freed buffer.
     // PLRP-M's kept-entry products read the layer's one channel-major copy through the variant's map.
     protected override ILinearOperator CreateVariantOperator(WeightVariant variant, float gamma)
-        => new Adapter(new ConvOperator(Shape, destination => WeightVariants.Modify(Weight.Span, variant, gamma, destination)),
-            _keptWeights, WeightVariants.Map(variant, gamma));
+        => _lean ? Lean(WeightVariants.Map(variant, gamma))
+            : new Adapter(new ConvOperator(Shape, destination => WeightVariants.Modify(Weight.Span, variant, gamma, destination)),
+                _keptWeights, WeightVariants.Map(variant, gamma));
 
-    sealed class Adapter(ConvOperator op, ChannelMajorWeights keptWeights, WeightMap map) : ILinearOperator
+    // Lean memory: the operator reads the layer's weights through the map at every product, and PLRP-M's re-run takes
+    // the full product (whose kept-entry form would need a channel-major copy of the weights).
+    Adapter Lean(WeightMap map) => new(new ConvOperator(Shape, Weight, map), null, map);
+
+    /// <summary>Whether the operator of <paramref name="variant"/> is the lean form (memory mode Lean).</summary>
+    internal bool PacksPerProduct(WeightVariant variant, float gamma = 0f) => ((Adapter)Variant(variant, gamma)).Kernel.PacksPerProduct;
+
+    sealed class Adapter(ConvOperator op, ChannelMajorWeights? keptWeights, WeightMap map) : ILinearOperator
     {
+        public ConvOperator Kernel => op;
+
         public int ScratchLength(int batch) => op.ScratchLength(batch);
 
         public int KeptScratchLength => KeptConv.ScratchLength(op.Shape);
@@ -43,7 +55,7 @@ internal sealed class ConvLayer : LinearLayer
             var s = op.Shape;
             if (Listed(kept, batch))
             {
-                var wt = keptWeights.Values;
+                var wt = keptWeights!.Values;
                 for (int n = 0; n < batch; n++)
                     KeptConv.Forward(s, wt, map, x.Slice(n * s.InSize, s.InSize), kept.Of(n), bias, y.Slice(n * s.OutSize, s.OutSize), scratch);
                 return;
@@ -57,7 +69,7 @@ internal sealed class ConvLayer : LinearLayer
             var s = op.Shape;
             if (Listed(kept, batch))
             {
-                var wt = keptWeights.Values;
+                var wt = keptWeights!.Values;
                 for (int n = 0; n < batch; n++)
                     KeptConv.BackwardData(s, wt, map, dy.Slice(n * s.OutSize, s.OutSize), kept.Of(n), dx.Slice(n * s.InSize, s.InSize), scratch);
                 return;
@@ -67,6 +79,6 @@ internal sealed class ConvLayer : LinearLayer
                 kept.ClearOthers(dx, s.InSize);
         }
 
-        bool Listed(KeptEntries kept, int batch) => kept.Describes(batch) && KeptConv.Pays(op.Shape, kept.MaxCount);
+        bool Listed(KeptEntries kept, int batch) => keptWeights != null && kept.Describes(batch) && KeptConv.Pays(op.Shape, kept.MaxCount);
     }
 }

@@ -7,12 +7,14 @@ namespace PrunedLrp.Layers;
 internal sealed class DenseLayer : LinearLayer
 {
     readonly int _out, _in;
+    readonly bool _keepPacked;
 
-    public DenseLayer(int id, NodeSpec spec, int[][] inputShapes, int[] outputShape)
+    public DenseLayer(int id, NodeSpec spec, int[][] inputShapes, int[] outputShape, MemoryMode memory)
         : base(id, spec, inputShapes, outputShape)
     {
         _out = spec.WeightShape[0];
         _in = spec.WeightShape[1];
+        _keepPacked = memory == MemoryMode.Fast;
         Operator = CreateOperator(Weight);
     }
 
@@ -20,7 +22,7 @@ internal sealed class DenseLayer : LinearLayer
 
     public override ILinearOperator Operator { get; }
 
-    public override ILinearOperator CreateOperator(ReadOnlyMemory<float> weight) => new Adapter(new DenseOperator(_out, _in, weight), weight);
+    public override ILinearOperator CreateOperator(ReadOnlyMemory<float> weight) => new Adapter(new DenseOperator(_out, _in, weight, _keepPacked), weight);
 
     sealed class Adapter(DenseOperator op, ReadOnlyMemory<float> weight) : ILinearOperator
     {

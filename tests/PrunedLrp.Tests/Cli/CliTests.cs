@@ -42,6 +42,41 @@ public class CliTests
         Assert.Equal(System.Runtime.Intrinsics.X86.Fma.IsSupported, root.GetProperty("Fma").GetBoolean());
         Assert.False(root.GetProperty("Aot").GetBoolean()); // the tests run the command in this JIT process
         Assert.Equal("epsilon-plus-flat", root.GetProperty("Composite").GetString());
+        Assert.Equal("fast", root.GetProperty("Memory").GetString());
+    }
+
+    [Fact]
+    public void LeanMemory_PredictAndExplainAgreeWithFast()
+    {
+        // The lean mode runs other kernels (direct sums packed from the weights, no Winograd, no kept-entry products),
+        // so it agrees with the fast mode to rounding, not bit for bit.
+        string model = Data("fashion", "model.plrp"), input = Data("fashion", "input.npy");
+        foreach (var (command, extra) in new[] { ("predict", Array.Empty<string>()), ("explain", ["--prune", "m", "--sparsity", "0.9"]) })
+        {
+            var outputs = new Dictionary<string, float[]>();
+            foreach (string memory in new[] { "fast", "lean" })
+            {
+                string output = CommandLine.TempFile(".npy");
+                var (code, _, err) = CommandLine.Plrp([command, "--model", model, "--input", input, "--out", output, "--memory", memory, .. extra]);
+                Assert.True(code == 0, err);
+                outputs[memory] = NpyFile.Read(output).Data;
+            }
+            double error = Compare.RelativeMaxError(outputs["lean"], Array.ConvertAll(outputs["fast"], v => (double)v));
+            Assert.True(error <= 1e-4, $"{command}: lean vs fast relative max error {error:E2}");
+        }
+        var (benchCode, json, benchErr) = CommandLine.Plrp("bench", "--model", model, "--runs", "1", "--warmup", "0", "--memory", "lean", "--json");
+        Assert.True(benchCode == 0, benchErr);
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        Assert.Equal("lean", document.RootElement.GetProperty("Memory").GetString());
+    }
+
+    [Fact]
+    public void UnknownMemoryMode_IsReported()
+    {
+        var (code, _, err) = CommandLine.Plrp("predict", "--model", Data("fashion", "model.plrp"), "--input", Data("fashion", "input.npy"),
+            "--out", CommandLine.TempFile(".npy"), "--memory", "small");
+        Assert.Equal(1, code);
+        Assert.Contains("--memory 'small': expected fast or lean", err, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -75,11 +110,11 @@ public class CliTests
     }
 
     [Theory]
-    [InlineData("explain", new[] { "--model", "--input", "--fasta", "--out", "--composite", "--target", "--prune", "--sparsity", "--sparsity-neg", "--select", "--topk", "--prune-input", "--layers-out", "--heatmap", "--tsv", "--bedgraph", "--rule" })]
-    [InlineData("evaluate", new[] { "--model", "--input", "--mask", "--sparsity", "--steps", "--baseline", "--out" })]
-    [InlineData("predict", new[] { "--model", "--input", "--out" })]
+    [InlineData("explain", new[] { "--model", "--memory", "--input", "--fasta", "--out", "--composite", "--target", "--prune", "--sparsity", "--sparsity-neg", "--select", "--topk", "--prune-input", "--layers-out", "--heatmap", "--tsv", "--bedgraph", "--rule" })]
+    [InlineData("evaluate", new[] { "--model", "--memory", "--input", "--mask", "--sparsity", "--steps", "--baseline", "--out" })]
+    [InlineData("predict", new[] { "--model", "--memory", "--input", "--out" })]
     [InlineData("demo", new[] { "--out", "--sparsity" })]
-    [InlineData("bench", new[] { "--model", "--batch", "--runs", "--warmup", "--json", "--forward-only", "--vs-lrp" })]
+    [InlineData("bench", new[] { "--model", "--memory", "--batch", "--runs", "--warmup", "--json", "--forward-only", "--vs-lrp" })]
     [InlineData("inspect", new[] { "--model" })]
     public void Help_ListsEveryOption(string command, string[] options)
     {

@@ -22,6 +22,13 @@ public class ExplainAllocationTests(ITestOutputHelper output)
     [InlineData(PruneMode.M)]
     public void SteadyStateExplain_PrunedLrp_AllocatesNothing(PruneMode mode) => _ = AssertSteadyStateAllocatesNothing(mode);
 
+    [Theory]
+    [InlineData(PruneMode.None)]
+    [InlineData(PruneMode.Lambda)]
+    [InlineData(PruneMode.M)]
+    public void SteadyStateExplain_LeanMemory_AllocatesNothing(PruneMode mode) =>
+        _ = AssertSteadyStateAllocatesNothing(mode, memory: MemoryMode.Lean);
+
     [Fact]
     public void SteadyStateExplain_SharedRelevanceBuffers_AllocatesNothing() =>
         _ = AssertSteadyStateAllocatesNothing(PruneMode.M, keepNodeRelevance: false);
@@ -36,10 +43,11 @@ public class ExplainAllocationTests(ITestOutputHelper output)
             && model.Readers[r.Node].Any(k => model.Layers[k] is PrunedLrp.Layers.ConvLayer conv && KeptConv.Pays(conv.Shape, r.Kept)));
     }
 
-    Explainer AssertSteadyStateAllocatesNothing(PruneMode mode, bool keepNodeRelevance = true, double sparsity = 0.7)
+    Explainer AssertSteadyStateAllocatesNothing(PruneMode mode, bool keepNodeRelevance = true, double sparsity = 0.7,
+        MemoryMode memory = MemoryMode.Fast)
     {
         // Wide enough that the conv and dense kernels split their work with the worker thread.
-        var model = Model.FromSpec(TestModels.Residual(seed: 61, channels: 16, size: 24));
+        var model = Model.FromSpec(TestModels.Residual(seed: 61, channels: 16, size: 24), new ModelOptions { Memory = memory });
         var explainer = new Explainer(model, NamedComposites.Get("epsilon-plus"),
             new PruningOptions { Mode = mode, Sparsity = [sparsity], PruneInput = true }, keepNodeRelevance);
         var x = TestModels.Input(model, 2, seed: 62);
@@ -49,7 +57,7 @@ public class ExplainAllocationTests(ITestOutputHelper output)
         {
             explainer.Explain(x, targets, relevance);
             explainer.Explain(x, ReadOnlySpan<int>.Empty, relevance);
-        }, mode.ToString());
+        }, $"{mode} {memory}");
         return explainer;
     }
 

@@ -11,11 +11,13 @@ namespace PrunedLrp.Tests.Explain;
 /// </summary>
 public class FixtureParityTests
 {
-    public static TheoryData<string, string, string> Runs()
+    // Every run in both memory modes: the lean one packs the (modified) weights at every product and runs no Winograd.
+    public static TheoryData<string, string, string, string> Runs()
     {
-        var data = new TheoryData<string, string, string>();
+        var data = new TheoryData<string, string, string, string>();
         foreach (var run in FixtureCases.Runs())
-            data.Add(run.Set, run.Model, run.Name);
+            foreach (string memory in new[] { "fast", "lean" })
+                data.Add(run.Set, run.Model, run.Name, memory);
         return data;
     }
 
@@ -30,19 +32,19 @@ public class FixtureParityTests
 
     [Theory]
     [MemberData(nameof(Runs))]
-    public void Explain_MatchesReference(string set, string model, string name)
+    public void Explain_MatchesReference(string set, string model, string name, string memory)
     {
         var run = FixtureCases.Runs().Single(r => r.Set == set && r.Model == model && r.Name == name);
         string dir = Path.Combine(FixtureCases.Root(set), model);
         string plrp = CommandLine.ConvertedModel(Path.Combine(dir, "model.onnx"));
         string output = CommandLine.TempFile(".npy");
-        var (code, _, err) = CommandLine.Plrp(["explain", "--model", plrp, "--input", Path.Combine(dir, "input.npy"), "--out", output, .. run.Args]);
+        var (code, _, err) = CommandLine.Plrp(["explain", "--model", plrp, "--memory", memory, "--input", Path.Combine(dir, "input.npy"), "--out", output, .. run.Args]);
         Assert.True(code == 0, err);
         var got = NpyFile.Read(output);
         var want = NpyFile.Read(Path.Combine(dir, name + ".npy"));
         Assert.Equal(want.Shape, got.Shape);
         double err2 = Compare.RelativeMaxError(got.Data, Array.ConvertAll(want.Data, v => (double)v));
-        Assert.True(err2 <= run.Tolerance, $"{set}/{model}/{name}: relative max error {err2:E2} > {run.Tolerance:E0}");
+        Assert.True(err2 <= run.Tolerance, $"{set}/{model}/{name} ({memory}): relative max error {err2:E2} > {run.Tolerance:E0}");
         Assert.All(got.Data, v => Assert.True(float.IsFinite(v)));
     }
 

@@ -1,4 +1,5 @@
 using PrunedLrp.Kernels;
+using PrunedLrp.Layers;
 using Xunit;
 
 namespace PrunedLrp.Tests.Kernels;
@@ -121,14 +122,16 @@ public class ConvOperatorTests
         }
     }
 
-    [Fact]
-    public void Forward_SharedOperatorOnManyThreads_MatchesReference()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Forward_SharedOperatorOnManyThreads_MatchesReference(bool lean)
     {
         // One immutable operator, several callers with their own buffers (most find the worker busy and run alone).
         var rng = new Random(77);
         var s = Shape(12, 20, 1, 17, 15, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1);
         var w = KernelAssert.Random(rng, s.WeightSize);
-        var op = new ConvOperator(s, w);
+        var op = lean ? new ConvOperator(s, w, WeightMap.Identity) : new ConvOperator(s, w);
         var inputs = Enumerable.Range(0, 6).Select(_ => KernelAssert.Random(rng, s.InSize)).ToArray();
         var outputs = new float[inputs.Length][];
         Parallel.For(0, inputs.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, t =>
@@ -271,26 +274,75 @@ public class ConvOperatorTests
         Assert.Equal(27 * 81, new ConvOperator(rgb, new float[rgb.WeightSize]).ScratchLength(1));
     }
 
-    static void CheckAgainstReference(Random rng, ConvShape s, int batch)
+    // The lean form (MemoryMode.Lean) of every fixed and random geometry, with a rule's map that cycles through the
+    // variants, against the reference on the modified copy of the weights.
+    [Theory]
+    [MemberData(nameof(FixedCases))]
+    public void Lean_FixedShapes_MatchReference(ConvShape shape, int batch)
     {
-        var w = KernelAssert.Random(rng, s.WeightSize);
+        var rng = new Random(shape.GetHashCode() + 5);
+        CheckAgainstReference(rng, shape, batch, WeightVariant.Original);
+        CheckAgainstReference(rng, shape, batch, (WeightVariant)(1 + rng.Next(Enum.GetValues<WeightVariant>().Length - 1)));
+    }
+
+    [Theory]
+    [MemberData(nameof(RandomCases))]
+    public void Lean_RandomShapes_MatchReference(int seed, bool twoD)
+    {
+        var rng = new Random(500 + seed * 2 + (twoD ? 1 : 0));
+        for (int trial = 0; trial < 8; trial++)
+            CheckAgainstReference(rng, RandomShape(rng, twoD), 1 + rng.Next(3), (WeightVariant)rng.Next(Enum.GetValues<WeightVariant>().Length));
+    }
+
+    [Theory]
+    [InlineData(130, 40, 1, 6, 6, 3, 3, 1)]    // flipped kernel 130 x 360: two row blocks (MC 120) and two depth blocks
+    [InlineData(40, 130, 1, 7, 9, 3, 3, 1)]    // forward 130 x 360, fold-free transposed product 40 x 1170
+    [InlineData(130, 250, 1, 9, 9, 1, 1, 2)]   // pointwise: W 250 x 130 and W^T 130 x 250 past MC
+    [InlineData(6, 130, 1, 20, 20, 3, 3, 1)]   // few input channels: W^T [54, 130] folded
+    [InlineData(260, 260, 2, 5, 5, 3, 3, 1)]   // two groups of 130 channels
+    public void Lean_BlocksPastPanelSizes_MatchReference(int cin, int cout, int groups, int h, int w, int kh, int kw, int batch)
+    {
+        var s = Shape(cin, cout, groups, h, w, kh, kw, 1, 1, kh / 2, kh / 2, kw / 2, kw / 2, 1, 1);
+        foreach (var variant in new[] { WeightVariant.Positive, WeightVariant.GammaNegative, WeightVariant.Square })
+            CheckAgainstReference(new Random(cin + cout + (int)variant), s, batch, variant);
+    }
+
+    [Fact]
+    public void Lean_WinogradShape_TakesNoScratchAndMatchesReference()
+    {
+        // The lean form keeps no transformed kernels, so a shape that runs Winograd in the fast form runs the direct sum
+        // with packing on the fly: no Winograd blocks in the scratch.
+        var s = Shape(32, 48, 1, 34, 34, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1);
+        var w = new float[s.WeightSize];
+        Assert.Equal(0, new ConvOperator(s, w, WeightMap.Positive).ScratchLength(1));
+        if (Winograd3x3.Applies(32, 48, 34, 34))
+            Assert.True(new ConvOperator(s, w).ScratchLength(1) > 0);
+        CheckAgainstReference(new Random(9), s, 2, WeightVariant.GammaPositive);
+    }
+
+    static void CheckAgainstReference(Random rng, ConvShape s, int batch, WeightVariant? lean = null)
+    {
+        var stored = KernelAssert.Random(rng, s.WeightSize);
         var bias = KernelAssert.Random(rng, s.OutChannels);
         var x = KernelAssert.Random(rng, batch * s.InSize);
         var dy = KernelAssert.Random(rng, batch * s.OutSize);
-        var op = new ConvOperator(s, w);
+        // Lean: the operator reads the stored weights through the rule's map; the reference gets the modified copy.
+        var w = lean is { } variant ? WeightVariants.Modify(stored, variant, 0.25f) : stored;
+        var op = lean is { } v ? new ConvOperator(s, stored, WeightVariants.Map(v, 0.25f)) : new ConvOperator(s, w);
+        string mode = lean is { } l ? $" lean {l}" : "";
         var scratch = KernelAssert.Random(rng, op.ScratchLength(batch)); // stale contents must not leak into results
         int k = s.InChannels / s.Groups * s.KernelHeight * s.KernelWidth;
 
         var y = KernelAssert.Random(rng, batch * s.OutSize);
         op.Forward(x, bias, y, batch, scratch);
-        KernelAssert.Close(ReferenceConv.Forward(s, w, x, bias, batch), y, k, $"forward {s} batch {batch}");
+        KernelAssert.Close(ReferenceConv.Forward(s, w, x, bias, batch), y, k, $"forward {s} batch {batch}{mode}");
         op.Forward(x, [], y, batch, scratch);
-        KernelAssert.Close(ReferenceConv.Forward(s, w, x, [], batch), y, k, $"forward no bias {s} batch {batch}");
+        KernelAssert.Close(ReferenceConv.Forward(s, w, x, [], batch), y, k, $"forward no bias {s} batch {batch}{mode}");
 
         var dx = KernelAssert.Random(rng, batch * s.InSize); // overwritten, not accumulated
         op.BackwardData(dy, dx, batch, scratch);
         int kT = s.OutChannels / s.Groups * s.KernelHeight * s.KernelWidth;
-        KernelAssert.Close(ReferenceConv.BackwardData(s, w, dy, batch), dx, kT, $"backward {s} batch {batch}");
+        KernelAssert.Close(ReferenceConv.BackwardData(s, w, dy, batch), dx, kT, $"backward {s} batch {batch}{mode}");
     }
 
     static double Dot(float[] a, float[] b)

@@ -23,22 +23,30 @@ public class DenseOperatorTests
     [InlineData(2, 3, 4)]
     public void ForwardAndBackward_MatchReference(int outF, int inF, int batch)
     {
+        // Both memory modes: W^T and W packed and kept for batches above the vector path, or packed block by block.
+        foreach (bool keepPacked in new[] { true, false })
+            CheckAgainstReference(outF, inF, batch, keepPacked);
+    }
+
+    static void CheckAgainstReference(int outF, int inF, int batch, bool keepPacked)
+    {
         var rng = new Random(outF * 1000 + inF + batch);
         var w = KernelAssert.Random(rng, outF * inF);
         var bias = KernelAssert.Random(rng, outF);
         var x = KernelAssert.Random(rng, batch * inF);
         var dy = KernelAssert.Random(rng, batch * outF);
-        var op = new DenseOperator(outF, inF, w);
+        var op = new DenseOperator(outF, inF, w, keepPacked);
+        string mode = keepPacked ? "kept packing" : "packed per product";
 
         var y = KernelAssert.Random(rng, batch * outF); // garbage that must be overwritten
         op.Forward(x, bias, y, batch);
-        KernelAssert.Close(ReferenceDense.Forward(outF, inF, w, x, bias, batch), y, inF, "forward with bias");
+        KernelAssert.Close(ReferenceDense.Forward(outF, inF, w, x, bias, batch), y, inF, $"forward with bias, {mode}");
         op.Forward(x, [], y, batch);
-        KernelAssert.Close(ReferenceDense.Forward(outF, inF, w, x, [], batch), y, inF, "forward without bias");
+        KernelAssert.Close(ReferenceDense.Forward(outF, inF, w, x, [], batch), y, inF, $"forward without bias, {mode}");
 
         var dx = KernelAssert.Random(rng, batch * inF); // garbage that must be overwritten
         op.BackwardData(dy, dx, batch);
-        KernelAssert.Close(ReferenceDense.BackwardData(outF, inF, w, dy, batch), dx, outF, "backward");
+        KernelAssert.Close(ReferenceDense.BackwardData(outF, inF, w, dy, batch), dx, outF, $"backward, {mode}");
     }
 
     [Theory]

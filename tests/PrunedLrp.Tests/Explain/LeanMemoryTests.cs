@@ -1,0 +1,65 @@
+using PrunedLrp.Composites;
+using PrunedLrp.Layers;
+using PrunedLrp.Pruning;
+using PrunedLrp.Tests.Support;
+using Xunit;
+
+namespace PrunedLrp.Tests.Explain;
+
+/// <summary>
+/// <see cref="MemoryMode.Lean"/> end to end: every convolution of a lean model, and every rule variant of it, packs its
+/// weights per product, and the explanations match the fast mode's (other kernels: agreement to rounding).
+/// </summary>
+public class LeanMemoryTests
+{
+    public static TheoryData<string, string> Cases()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (string composite in new[] { "epsilon-plus-flat", "epsilon-gamma-box", "epsilon-alpha2-beta1" })
+            foreach (string prune in new[] { "none", "lambda", "m" })
+                data.Add(composite, prune);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Explain_LeanMatchesFast(string compositeName, string prune)
+    {
+        foreach (var spec in new[] { TestModels.Residual(seed: 71, channels: 16, size: 12), TestModels.Conv1dChain(seed: 72, bias: true) })
+        {
+            var fast = Model.FromSpec(spec);
+            var lean = Model.FromSpec(spec, new ModelOptions { Memory = MemoryMode.Lean });
+            var x = TestModels.Input(fast, 2, seed: 73);
+            var want = Explain(fast, compositeName, prune, x);
+            var got = Explain(lean, compositeName, prune, x);
+            double error = Compare.RelativeMaxError(got, Array.ConvertAll(want, v => (double)v));
+            Assert.True(error <= 1e-4, $"{compositeName} {prune}: lean vs fast relative max error {error:E2}");
+            var convs = lean.Layers.OfType<ConvLayer>().ToArray();
+            Assert.NotEmpty(convs);
+            foreach (var variant in Enum.GetValues<WeightVariant>())
+                Assert.All(convs, conv => Assert.True(conv.PacksPerProduct(variant, 0.25f), $"{variant} of node {conv.Id}"));
+            Assert.All(fast.Layers.OfType<ConvLayer>(), conv => Assert.False(conv.PacksPerProduct(WeightVariant.Positive)));
+        }
+    }
+
+    [Fact]
+    public void Options_DefaultIsFastAndUnknownModeThrows()
+    {
+        var spec = TestModels.DenseChain(seed: 74, bias: true);
+        Assert.Equal(MemoryMode.Fast, Model.FromSpec(spec).Options.Memory);
+        Assert.Equal(MemoryMode.Lean, Model.FromSpec(spec, new ModelOptions { Memory = MemoryMode.Lean }).Options.Memory);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Model.FromSpec(spec, new ModelOptions { Memory = (MemoryMode)7 }));
+    }
+
+    static float[] Explain(Model model, string composite, string prune, float[] x)
+    {
+        var pruning = prune == "none" ? null : new PruningOptions
+        {
+            Mode = prune == "m" ? PruneMode.M : PruneMode.Lambda, Sparsity = [0.8], PruneInput = true,
+        };
+        var explainer = new Explainer(model, NamedComposites.Get(composite), pruning);
+        var relevance = new float[x.Length];
+        explainer.Explain(x, [0, 1], relevance);
+        return relevance;
+    }
+}
