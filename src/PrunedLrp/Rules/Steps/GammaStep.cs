@@ -12,7 +12,9 @@ namespace PrunedLrp.Rules;
 /// <remarks>
 /// With x &gt;= 0 (after a ReLU) both denominators follow from the plain output z = w x + b and one product
 /// <c>q = w+ x + b+</c>: <c>zpos = z + g q</c> and <c>zneg = (1 + g) z - g q</c> (as <c>w- x = z - b - w+ x</c> and
-/// <c>b- - b = -b+</c>), one product instead of two.
+/// <c>b- - b = -b+</c>), one product instead of two. That case also needs fewer buffers (no sign split; q goes into the
+/// buffer of zneg, and the second transposed product into the relevance output before the sum), which matters because
+/// the scratch is sized by the largest layer (VGG-16's second convolution: 3.2 million floats per buffer).
 /// </remarks>
 internal sealed class GammaStep : LinearStep
 {
@@ -24,7 +26,7 @@ internal sealed class GammaStep : LinearStep
     readonly float[] _bp, _bn, _biasPositive;
 
     public GammaStep(LinearLayer layer, float gamma, float stabilizer, bool inputNonNegative)
-        : base(layer, inBuffers: 5, outBuffers: 4)
+        : base(layer, inBuffers: inputNonNegative ? 2 : 5, outBuffers: inputNonNegative ? 3 : 4)
     {
         _stabilizer = stabilizer;
         _nonNegative = inputNonNegative;
@@ -44,40 +46,35 @@ internal sealed class GammaStep : LinearStep
         int b = args.Batch;
         var carver = new ScratchCarver(args.Scratch);
         var x = MaskedInput(ref args, carver.Take(b * In));
-        var xp = carver.Take(b * In);
-        var xn = carver.Take(b * In);
         var c = carver.Take(b * In);
-        var ct = carver.Take(b * In);
         var zMasked = carver.Take(b * Out);
         var sp = carver.Take(b * Out);
         var sn = carver.Take(b * Out);
-        var t = carver.Take(b * Out);
-        var ops = carver.Rest;
 
         ReadOnlySpan<float> z = args.Z;
         if (!args.Mask.IsEmpty)
         {
-            Layer.Operator.Forward(x, Layer.Bias.Span, zMasked, b, ops, args.Kept);
+            Layer.Operator.Forward(x, Layer.Bias.Span, zMasked, b, carver.Rest, args.Kept);
             z = zMasked;
         }
-        var xPos = SplitSigns(x, _nonNegative, xp, xn);
-
         if (_positive != null)
         {
-            _positive.Forward(x, _biasPositive, t, b, ops, args.Kept);
-            TensorPrimitives.MultiplyAdd(t, _gamma, z, sp);
-            TensorPrimitives.Multiply(z, 1f + _gamma, sn);
-            TensorPrimitives.MultiplyAdd(t, -_gamma, sn, sn);
+            NonNegative(in args, x, z, c, sp, sn, carver.Rest);
+            return;
         }
-        else
-        {
-            _wp.Forward(xPos, _bp, sp, b, ops, args.Kept);
-            _wn.Forward(xPos, _bn, sn, b, ops, args.Kept);
-            _wn.Forward(xn, default, t, b, ops, args.Kept);
-            Accumulate(sp, t);
-            _wp.Forward(xn, default, t, b, ops, args.Kept);
-            Accumulate(sn, t);
-        }
+        var xp = carver.Take(b * In);
+        var xn = carver.Take(b * In);
+        var ct = carver.Take(b * In);
+        var t = carver.Take(b * Out);
+        var ops = carver.Rest;
+        var xPos = SplitSigns(x, _nonNegative, xp, xn);
+
+        _wp.Forward(xPos, _bp, sp, b, ops, args.Kept);
+        _wn.Forward(xPos, _bn, sn, b, ops, args.Kept);
+        _wn.Forward(xn, default, t, b, ops, args.Kept);
+        Accumulate(sp, t);
+        _wp.Forward(xn, default, t, b, ops, args.Kept);
+        Accumulate(sn, t);
         Stabilizer.DivideWhere(args.ROut, sp, _stabilizer, z, positive: true, sp);
         Stabilizer.DivideWhere(args.ROut, sn, _stabilizer, z, positive: false, sn);
 
@@ -92,5 +89,24 @@ internal sealed class GammaStep : LinearStep
             Accumulate(c, ct);
             TensorPrimitives.FusedMultiplyAdd(xn, c, args.RIn, args.RIn);
         }
+    }
+
+    // x >= 0: zpos = z + g q and zneg = (1 + g) z - g q from q = w+ x + b+ (see remarks), then
+    // R_in = x (wp^T sp + wn^T sn), with the second product written into R_in itself before the sum.
+    void NonNegative(in RelevanceArgs args, ReadOnlySpan<float> x, ReadOnlySpan<float> z, Span<float> c, Span<float> sp, Span<float> sn,
+        Span<float> ops)
+    {
+        int b = args.Batch;
+        _positive!.Forward(x, _biasPositive, sn, b, ops, args.Kept);
+        TensorPrimitives.MultiplyAdd(sn, _gamma, z, sp);
+        TensorPrimitives.Multiply(sn, -_gamma, sn);
+        TensorPrimitives.MultiplyAdd(z, 1f + _gamma, sn, sn);
+        Stabilizer.DivideWhere(args.ROut, sp, _stabilizer, z, positive: true, sp);
+        Stabilizer.DivideWhere(args.ROut, sn, _stabilizer, z, positive: false, sn);
+
+        _wp.BackwardData(sp, c, b, ops, kept: args.Kept);
+        _wn.BackwardData(sn, args.RIn, b, ops, kept: args.Kept);
+        Accumulate(c, args.RIn);
+        TensorPrimitives.Multiply(x, c, args.RIn);
     }
 }
