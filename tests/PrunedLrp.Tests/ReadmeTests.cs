@@ -13,6 +13,7 @@ public class ReadmeTests
         "var explainer = new Explainer(model, NamedComposites.Get(\"epsilon-plus-flat\"));",
         "float[] relevance = explainer.Explain(input);           // input: one sample, flattened C-order",
         "float[] logits = model.Predict(input);",
+        "var lean = Model.Load(\"model.plrp\", new ModelOptions { Memory = MemoryMode.Lean }); // keeps only the weights",
     ];
 
     [Fact]
@@ -26,10 +27,13 @@ public class ReadmeTests
         var explainer = new Explainer(model, NamedComposites.Get("epsilon-plus-flat"));
         float[] relevance = explainer.Explain(input);           // input: one sample, flattened C-order
         float[] logits = model.Predict(input);
+        var lean = Model.Load(path, new ModelOptions { Memory = MemoryMode.Lean }); // keeps only the weights
 
         Assert.Equal(input.Length, relevance.Length);
         Assert.Equal(model.OutputSize, logits.Length);
         Assert.Contains(relevance, v => v != 0);
+        Assert.Equal(MemoryMode.Lean, lean.Options.Memory);
+        Assert.Equal(logits, lean.Predict(input), (a, b) => Math.Abs(a - b) <= 1e-4f * (1 + Math.Abs(b)));
     }
 
     [Fact]

@@ -33,11 +33,13 @@ public class ExplainAllocationTests(ITestOutputHelper output)
     public void SteadyStateExplain_SharedRelevanceBuffers_AllocatesNothing() =>
         _ = AssertSteadyStateAllocatesNothing(PruneMode.M, keepNodeRelevance: false);
 
-    [Fact]
-    public void SteadyStateExplain_PlrpMOnListedKeptEntries_AllocatesNothing()
+    [Theory]
+    [InlineData(MemoryMode.Fast)]
+    [InlineData(MemoryMode.Lean)]
+    public void SteadyStateExplain_PlrpMOnListedKeptEntries_AllocatesNothing(MemoryMode memory)
     {
         // At p = 0.97 the points keep few enough entries for the lists and the kept-entry convolutions to run.
-        var explainer = AssertSteadyStateAllocatesNothing(PruneMode.M, sparsity: 0.97);
+        var explainer = AssertSteadyStateAllocatesNothing(PruneMode.M, sparsity: 0.97, memory: memory);
         var model = explainer.Model;
         Assert.Contains(explainer.PruningReports.ToArray(), r => r.Kept <= r.Entries / 8
             && model.Readers[r.Node].Any(k => model.Layers[k] is PrunedLrp.Layers.ConvLayer conv && KeptConv.Pays(conv.Shape, r.Kept)));

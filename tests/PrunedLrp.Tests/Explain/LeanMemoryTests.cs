@@ -43,6 +43,36 @@ public class LeanMemoryTests
     }
 
     [Fact]
+    public void PlrpM_FewKeptEntries_LeanKeptProductsMatchFast()
+    {
+        // At p = 0.97 the points keep few enough entries for the kept-entry convolutions, whose channel-major weights
+        // the lean mode writes into the scratch at each call.
+        var spec = TestModels.Residual(seed: 75, channels: 16, size: 24);
+        var fast = Model.FromSpec(spec);
+        var lean = Model.FromSpec(spec, new ModelOptions { Memory = MemoryMode.Lean });
+        var x = TestModels.Input(fast, 2, seed: 76);
+        foreach (string composite in new[] { "epsilon-plus", "epsilon-gamma-box" })
+        {
+            var (want, wantReports) = ExplainM(fast, composite, x);
+            var (got, gotReports) = ExplainM(lean, composite, x);
+            Assert.Contains(gotReports, r => r.Kept <= r.Entries / 8
+                && lean.Readers[r.Node].Any(k => lean.Layers[k] is ConvLayer conv && PrunedLrp.Kernels.KeptConv.Pays(conv.Shape, r.Kept)));
+            Assert.Equal(wantReports.Select(r => r.Kept), gotReports.Select(r => r.Kept));
+            double error = Compare.RelativeMaxError(got, Array.ConvertAll(want, v => (double)v));
+            Assert.True(error <= 1e-4, $"{composite}: lean vs fast relative max error {error:E2}");
+        }
+    }
+
+    static (float[] Relevance, PruningPointReport[] Reports) ExplainM(Model model, string composite, float[] x)
+    {
+        var explainer = new Explainer(model, NamedComposites.Get(composite),
+            new PruningOptions { Mode = PruneMode.M, Sparsity = [0.97], PruneInput = true });
+        var relevance = new float[x.Length];
+        explainer.Explain(x, [1, 3], relevance);
+        return (relevance, explainer.PruningReports.ToArray());
+    }
+
+    [Fact]
     public void Options_DefaultIsFastAndUnknownModeThrows()
     {
         var spec = TestModels.DenseChain(seed: 74, bias: true);

@@ -70,19 +70,25 @@ public class KeptConvTests
         }
     }
 
-    [Fact]
-    public void ChannelMajor_PutsEachGroupsOutputChannelsLast()
+    [Theory]
+    [InlineData(4, 6, 2, 2, 1)]      // 2 groups of 2 -> 3 channels, 2x1 kernel
+    [InlineData(70, 33, 1, 3, 3)]    // tiles of 32 cut both channel counts, with short last tiles
+    [InlineData(130, 66, 2, 1, 1)]   // pointwise, 2 groups of 65 -> 33
+    [InlineData(64, 64, 64, 3, 3)]   // depthwise
+    [InlineData(1, 1, 1, 1, 5)]
+    public void ChannelMajor_PutsEachGroupsOutputChannelsLast(int cin, int cout, int groups, int kh, int kw)
     {
-        // 4 input and 6 output channels in 2 groups, 2x1 kernel: Wt[c, t, o'] = W[g * 3 + o', c - 2 g, t].
-        var s = ConvOperatorTests.Shape(4, 6, 2, 3, 3, 2, 1, 1, 1, 0, 0, 0, 0, 1, 1);
+        // Wt[c, t, o'] = W[g * Og + o', c - g * Cg, t], element by element (the definition, as a plain loop).
+        var s = ConvOperatorTests.Shape(cin, cout, groups, kh + 2, kw + 2, kh, kw, 1, 1, 0, 0, 0, 0, 1, 1);
         var w = Enumerable.Range(0, s.WeightSize).Select(i => (float)i).ToArray();
         var wt = KeptConv.ChannelMajor(s, w);
-        for (int c = 0; c < 4; c++)
-        for (int t = 0; t < 2; t++)
-        for (int ol = 0; ol < 3; ol++)
+        int cg = cin / groups, og = cout / groups, taps = kh * kw;
+        for (int c = 0; c < cin; c++)
+        for (int t = 0; t < taps; t++)
+        for (int ol = 0; ol < og; ol++)
         {
-            int g = c / 2, o = g * 3 + ol;
-            Assert.Equal(w[(o * 2 + c - 2 * g) * 2 + t], wt[(c * 2 + t) * 3 + ol]);
+            int g = c / cg, o = g * og + ol;
+            Assert.Equal(w[(o * cg + c - g * cg) * taps + t], wt[(c * taps + t) * og + ol]);
         }
     }
 
