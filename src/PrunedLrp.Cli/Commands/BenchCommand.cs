@@ -68,7 +68,7 @@ internal static class BenchCommand
             var result = new BenchResult(parse.GetValue(model)!.Name, n, Environment.ProcessorCount, forward, explain,
                 parse.GetValue(lrp.Composite)!, parse.GetValue(lrp.Prune)!,
                 System.Runtime.Intrinsics.X86.Avx2.IsSupported, System.Runtime.Intrinsics.X86.Fma.IsSupported, IsAot,
-                m.Options.Memory.ToString().ToLowerInvariant(), lrpExplain, ratio);
+                m.Options.Memory.ToString().ToLowerInvariant(), PeakMemoryMB(), lrpExplain, ratio);
             if (parse.GetValue(json))
             {
                 stdout.WriteLine(JsonSerializer.Serialize(result, BenchJsonContext.Default.BenchResult));
@@ -87,9 +87,18 @@ internal static class BenchCommand
                 Print(stdout, $"explain ({result.Composite}, plain LRP, alternating)", lrpExplain, n);
                 stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"pruned / LRP: {ratio:F2}x (median of {count} paired runs)"));
             }
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak memory (resident, whole process): {result.PeakMemoryMB} MB"));
             return 0;
         }));
         return command;
+    }
+
+    // The process's peak resident set (VmHWM on Linux), as /usr/bin/time reports it: model, prepared weights, buffers
+    // and runtime together, which is what a memory-limited server sees.
+    static long PeakMemoryMB()
+    {
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        return process.PeakWorkingSet64 / (1024 * 1024);
     }
 
     static string Simd => $"AVX2 {System.Runtime.Intrinsics.X86.Avx2.IsSupported}, FMA {System.Runtime.Intrinsics.X86.Fma.IsSupported}, AOT {IsAot}";
@@ -171,10 +180,10 @@ internal static class BenchCommand
 internal sealed record Timing(double MedianMs, double MinMs, double MaxMs);
 
 /// <summary>What <c>plrp bench --json</c> prints (Avx2 / Fma: the instruction sets the kernels use; Aot: a Native AOT binary;
-/// Memory: fast or lean (--memory); with --vs-lrp, LrpExplain is plain LRP timed alternately with Explain, and
-/// PrunedOverLrp the median per-pair ratio).</summary>
+/// Memory: fast or lean (--memory); PeakMemoryMB: the process's peak resident set after the runs, in MiB; with --vs-lrp,
+/// LrpExplain is plain LRP timed alternately with Explain, and PrunedOverLrp the median per-pair ratio).</summary>
 internal sealed record BenchResult(string Model, int Batch, int Cores, Timing Forward, Timing? Explain, string Composite, string Prune,
-    bool Avx2, bool Fma, bool Aot, string Memory, Timing? LrpExplain = null, double? PrunedOverLrp = null);
+    bool Avx2, bool Fma, bool Aot, string Memory, long PeakMemoryMB, Timing? LrpExplain = null, double? PrunedOverLrp = null);
 
 /// <summary>Source-generated JSON for AOT.</summary>
 [JsonSerializable(typeof(BenchResult))]
