@@ -235,6 +235,7 @@ public sealed unsafe partial class ConvOperator
                 Gemm.Multiply(a, n, &ImplicitColumns.Pack, &columns, yg, n, accumulate: !bias.IsEmpty);
             }
         }
+        GC.KeepAlive(_forward); // LeftOperand holds only the panels' address
     }
 
     /// <summary>dx = conv_transpose(dy, W): <c>dx[n, c, i, k] = sum over (o, p, q, u, v) that read (i, k) of dy[n, o, p, q] W[o, c', u, v]</c>.</summary>
@@ -303,6 +304,7 @@ public sealed unsafe partial class ConvOperator
                 Fold(s, col, dxg, cinG, j0, j0 + width);
             }
         }
+        GC.KeepAlive(_backward); // LeftOperand holds only the panels' address
     }
 
     // The lean form's left operand of BackwardData, packed as _backward would hold it: the flipped, transposed kernel

@@ -50,7 +50,7 @@ internal sealed class ConvLayer : LinearLayer
         public int ScratchLength(int batch) => op.ScratchLength(batch);
 
         // Lean (no kept copy): room for the channel-major copy after the kept-entry products' own scratch.
-        public int KeptScratchLength => KeptConv.ScratchLength(op.Shape) + (keptWeights == null ? op.Shape.WeightSize : 0);
+        public int KeptScratchLength => KeptConv.ScratchLength(op.Shape) + (CopiesPerCall ? op.Shape.WeightSize : 0);
 
         public void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> bias, Span<float> y, int batch, Span<float> scratch, KeptEntries kept = default)
         {
@@ -86,8 +86,10 @@ internal sealed class ConvLayer : LinearLayer
         // p = 0.9): always 2.27x (ResNet-50) and 1.31x (VGG-16); from 256 positions 1.53x and 1.23x; never 1.77x and 1.64x.
         const int LeanKeptMinPositions = 256;
 
-        bool Listed(KeptEntries kept, int batch) => kept.Describes(batch) && KeptConv.Pays(op.Shape, kept.MaxCount)
-            && (keptWeights != null || op.Shape.OutHeight * op.Shape.OutWidth >= LeanKeptMinPositions);
+        bool CopiesPerCall => keptWeights == null && op.Shape.OutHeight * op.Shape.OutWidth >= LeanKeptMinPositions;
+
+        bool Listed(KeptEntries kept, int batch) => (keptWeights != null || CopiesPerCall)
+            && kept.Describes(batch) && KeptConv.Pays(op.Shape, kept.MaxCount);
 
         // The kept copy, or (lean) one written into the scratch past the products' own part, one pass over the weights.
         ReadOnlySpan<float> ChannelMajor(Span<float> scratch)
