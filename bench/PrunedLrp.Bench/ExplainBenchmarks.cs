@@ -6,7 +6,8 @@ namespace PrunedLrp.Bench;
 
 /// <summary>
 /// Steady-state explain of the demo's Fashion-MNIST model (batch 1): LRP, PLRP-λ and PLRP-M, with the memory
-/// diagnoser showing the allocations per call (the target is 0 B) and forward as the in-process baseline.
+/// diagnoser showing the allocations per call (the target is 0 B) and forward as the in-process baseline; in both
+/// memory modes (<see cref="MemoryMode"/>: lean packs the weights at every product).
 /// </summary>
 [MemoryDiagnoser]
 public class ExplainBenchmarks
@@ -16,11 +17,14 @@ public class ExplainBenchmarks
     Explainer _lrp = null!, _lambda = null!, _m = null!;
     float[] _input = [], _relevance = [], _logits = [];
 
+    [Params(MemoryMode.Fast, MemoryMode.Lean)]
+    public MemoryMode Memory { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
         string path = Path.Combine(RepoRoot(), "data", "models", "fashion", "model.plrp");
-        _model = Model.Load(path);
+        _model = Model.Load(path, new ModelOptions { Memory = Memory });
         _predictor = new Predictor(_model);
         var composite = NamedComposites.Get("epsilon-plus-flat");
         _lrp = new Explainer(_model, composite);
