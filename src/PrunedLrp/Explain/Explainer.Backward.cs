@@ -36,7 +36,7 @@ public sealed partial class Explainer
         _mask = _pruning is { Mode: Pruning.PruneMode.M } ? new float[capacity * maxSize] : []; // PLRP-M only
         _keep = _pruning is null ? [] : new bool[maxSize];
         _keptStarts = _pruning is { Mode: Pruning.PruneMode.M } ? new int[capacity + 1] : [];
-        _selectionScratch = _pruning is null ? [] : new float[Pruning.RelevanceSelection.ScratchLength(maxSize)];
+        _selectionScratch = _pruning is null ? [] : new float[Pruning.RelevanceSelection.BothSignsScratchLength(maxSize)];
         _targets = new int[capacity];
         _reports = new Pruning.PruningPointReport[_points.Length * capacity];
     }

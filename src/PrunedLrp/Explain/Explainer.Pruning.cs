@@ -25,7 +25,7 @@ public sealed partial class Explainer
             var rn = r.Slice(n * size, size);
             var keep = _keep.AsSpan(0, size);
             var sel = options.Select == SelectMode.Mass
-                ? RelevanceSelection.SelectByMass(rn, p, pNeg, keep, _selectionScratch)
+                ? RelevanceSelection.SelectByMassOnBothThreads(rn, p, pNeg, keep, _selectionScratch)
                 : RelevanceSelection.SelectTopK(rn, TopKCount(size, options.TopK), keep, _selectionScratch);
             double before = PruningPasses.Sum(rn);
             double lambdaPos = sel.KeptPositiveMass != 0 ? sel.PositiveMass / sel.KeptPositiveMass : 0;

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using PrunedLrp.Kernels;
 
 namespace PrunedLrp.Pruning;
 
@@ -23,7 +24,7 @@ namespace PrunedLrp.Pruning;
 /// index first). Zeros rank like any value, below every non-zero (a kept zero contributes nothing to either sign's
 /// mass); NaN ranks as 0.</para>
 /// </remarks>
-public static class RelevanceSelection
+public static unsafe class RelevanceSelection
 {
     /// <summary>The scratch length (floats) the selections need for <paramref name="n"/> entries: <c>n</c>.</summary>
     public static int ScratchLength(int n)
@@ -61,6 +62,59 @@ public static class RelevanceSelection
         var neg = SelectionSearch.MassCut(work[..negatives], negativeMagnitude, pNeg, maxRounds);
         var kept = SelectionMarking.MarkMass(r, pos, neg, keep);
         return kept with { PositiveMass = positiveMass, NegativeMass = -negativeMagnitude };
+    }
+
+    /// <summary>The scratch (floats) of <see cref="SelectByMassOnBothThreads"/>: a region of <paramref name="n"/> per sign.</summary>
+    internal static int BothSignsScratchLength(int n) => checked(2 * n);
+
+    /// <summary>
+    /// <see cref="SelectByMass"/> with each sign's copy and cut search on its own kernel thread, for points of at least
+    /// <see cref="PassHalves.From"/> entries (smaller ones run as <see cref="SelectByMass"/>). Each sign's search sees the
+    /// same values in the same order as there, so the cuts, the marks and the masses are the same.
+    /// </summary>
+    internal static SelectionResult SelectByMassOnBothThreads(ReadOnlySpan<float> r, double pPos, double pNeg, Span<bool> keep, Span<float> scratch)
+    {
+        CheckProportion(pPos, nameof(pPos));
+        CheckProportion(pNeg, nameof(pNeg));
+        CheckBuffers(r.Length, keep.Length, scratch.Length / 2);
+        if (r.Length < PassHalves.From)
+            return SelectByMass(r, pPos, pNeg, keep, scratch);
+        fixed (float* pr = r)
+        fixed (float* pw = scratch)
+        {
+            var job = new SignJob { R = pr, Length = r.Length, Work = pw, PPos = pPos, PNeg = pNeg, MaxRounds = SelectionSearch.DefaultMaxRounds(r.Length) };
+            PassHalves.Run(&CutOneSign, &job);
+            var kept = SelectionMarking.MarkMass(r, job.Positive, job.Negative, keep);
+            return kept with { PositiveMass = job.PositiveMass, NegativeMass = -job.NegativeMagnitude };
+        }
+    }
+
+    struct SignJob
+    {
+        public float* R, Work;
+        public int Length, MaxRounds;
+        public double PPos, PNeg, PositiveMass, NegativeMagnitude;
+        public SelectionCut Positive, Negative;
+    }
+
+    // Side 0: the positive entries into the first region and their cut; side 1: the negated negatives into the second.
+    static void CutOneSign(void* context, int side)
+    {
+        ref var j = ref *(SignJob*)context;
+        var r = new ReadOnlySpan<float>(j.R, j.Length);
+        var work = new Span<float>(j.Work + (long)side * j.Length, j.Length);
+        if (side == 0)
+        {
+            int positives = SelectionKernels.Compact(r, work, new SelectionFilters.Positive(), out double mass);
+            j.Positive = SelectionSearch.MassCut(work[..positives], mass, j.PPos, j.MaxRounds);
+            j.PositiveMass = mass;
+        }
+        else
+        {
+            int negatives = SelectionKernels.Compact(r, work, new SelectionFilters.NegatedNegative(), out double magnitude);
+            j.Negative = SelectionSearch.MassCut(work[..negatives], magnitude, j.PNeg, j.MaxRounds);
+            j.NegativeMagnitude = magnitude;
+        }
     }
 
     /// <summary>Top-k mode: keeps the <paramref name="k"/> entries of largest <c>|r|</c> (ties: lower flat index first).</summary>

@@ -15,11 +15,13 @@ public class SelectionAllocationTests
         var normal = Make(Kind.Normal, n, seed: 1);
         var ties = Make(Kind.Ties, n, seed: 2);
         var keep = new bool[normal.Length];
-        var scratch = new float[RelevanceSelection.ScratchLength(normal.Length)];
+        var scratch = new float[RelevanceSelection.BothSignsScratchLength(normal.Length)];
         void RunAll()
         {
             RelevanceSelection.SelectByMass(normal, 0.9, 0.5, keep, scratch);
             RelevanceSelection.SelectByMass(ties, 0.5, 0.9999, keep, scratch);
+            RelevanceSelection.SelectByMassOnBothThreads(normal, 0.9, 0.5, keep, scratch);
+            RelevanceSelection.SelectByMassOnBothThreads(ties, 0.5, 0.9999, keep, scratch);
             RelevanceSelection.SelectTopK(normal, 1234, keep, scratch);
             RelevanceSelection.SelectTopK(ties, 50_000, keep, scratch);
             RelevanceSelection.SelectByMassCore(normal, 0.9, 0.5, keep, scratch, maxRounds: 2);
@@ -27,9 +29,12 @@ public class SelectionAllocationTests
             PruningPasses.Sum(normal);
         }
         Support.SteadyState.WarmUp(RunAll);
+        long worker = Kernels.KernelAllocationTests.WorkerThreadAllocatedBytes();
         long before = GC.GetAllocatedBytesForCurrentThread();
         RunAll();
         long after = GC.GetAllocatedBytesForCurrentThread();
         Assert.Equal(0, after - before);
+        // The halves and the sign searches run partly on the kernel worker: it allocates nothing either.
+        Assert.Equal(0, Kernels.KernelAllocationTests.WorkerThreadAllocatedBytes() - worker);
     }
 }

@@ -9,12 +9,13 @@ public class SelectionMassTests
     static readonly double[] FixedP = [0, 0.25, 0.5, 0.75, 0.9, 0.9999, 1];
 
     /// <summary>Runs the fast selection and checks it against the full-sort twin: same keep set, same tallies.</summary>
-    static SelectionResult CheckAgainstReference(float[] r, double pPos, double pNeg, int? maxRounds = null)
+    static SelectionResult CheckAgainstReference(float[] r, double pPos, double pNeg, int? maxRounds = null, bool bothThreads = false)
     {
         var keep = new bool[r.Length];
-        var scratch = new float[RelevanceSelection.ScratchLength(r.Length)];
+        var scratch = new float[bothThreads ? RelevanceSelection.BothSignsScratchLength(r.Length) : RelevanceSelection.ScratchLength(r.Length)];
         var result = maxRounds is int rounds
             ? RelevanceSelection.SelectByMassCore(r, pPos, pNeg, keep, scratch, rounds)
+            : bothThreads ? RelevanceSelection.SelectByMassOnBothThreads(r, pPos, pNeg, keep, scratch)
             : RelevanceSelection.SelectByMass(r, pPos, pNeg, keep, scratch);
         var expected = ReferenceSelection.ByMass(r, pPos, pNeg);
         for (int i = 0; i < r.Length; i++)
@@ -64,6 +65,28 @@ public class SelectionMassTests
             var r = Make(kind, n, seed: n + (int)kind);
             CheckAgainstReference(r, rng.NextDouble(), rng.NextDouble());
             CheckAgainstReference(r, 0.5, 0.9);
+        }
+    }
+
+    [Theory]
+    [InlineData(PassHalves.From - 1)]   // below the split: runs as SelectByMass
+    [InlineData(PassHalves.From)]
+    [InlineData(300_007)]
+    public void SelectByMassOnBothThreads_MatchesReferenceAndSelectByMass(int n)
+    {
+        // Each sign's copy and cut search on its own kernel thread: the same keep set as the full-sort twin, and the
+        // same result, to the last bit, as the one-thread selection.
+        var rng = new Random(n + 1);
+        foreach (var kind in AllKinds)
+        {
+            var r = Make(kind, n, seed: n + 31 * (int)kind);
+            foreach (var (pPos, pNeg) in new[] { (0.9, 0.9), (0.5, 0.9999), (1.0, 0.0), (rng.NextDouble(), rng.NextDouble()) })
+            {
+                var both = CheckAgainstReference(r, pPos, pNeg, bothThreads: true);
+                var keep = new bool[n];
+                var one = RelevanceSelection.SelectByMass(r, pPos, pNeg, keep, new float[n]);
+                Assert.Equal(one, both);
+            }
         }
     }
 
