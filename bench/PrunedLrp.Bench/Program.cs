@@ -24,6 +24,11 @@ if (args.Length > 1 && args[0] == "layers")
     LayerProfile.Run(args[1], Repeats(2));
     return;
 }
+if (args.Length > 1 && args[0] == "selection")
+{
+    SelectionPoints.Run(args[1], Repeats(2));
+    return;
+}
 if (args.Length > 0 && args[0] == "scaling")
 {
     LengthScaling.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000);
