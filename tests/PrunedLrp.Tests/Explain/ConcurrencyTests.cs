@@ -8,13 +8,16 @@ namespace PrunedLrp.Tests.Explain;
 public class ConcurrencyTests
 {
     [Theory]
-    [InlineData(PruneMode.None)]
-    [InlineData(PruneMode.Lambda)]
-    [InlineData(PruneMode.M)]
-    public void ParallelExplainers_OnSharedModel_MatchSequentialBitForBit(PruneMode mode)
+    [InlineData(PruneMode.None, MemoryMode.Fast)]
+    [InlineData(PruneMode.Lambda, MemoryMode.Fast)]
+    [InlineData(PruneMode.M, MemoryMode.Fast)]
+    [InlineData(PruneMode.None, MemoryMode.Lean)]
+    [InlineData(PruneMode.M, MemoryMode.Lean)]
+    public void ParallelExplainers_OnSharedModel_MatchSequentialBitForBit(PruneMode mode, MemoryMode memory)
     {
-        // Fresh model: the weight variants are prepared lazily, so the threads also race to create them.
-        var model = Model.FromSpec(TestModels.Residual(seed: 71, channels: 8, size: 16));
+        // Fresh model: the weight variants are prepared lazily, so the threads also race to create them (lean: the
+        // operators are shared and keep nothing, each call packing into its own thread's buffers).
+        var model = Model.FromSpec(TestModels.Residual(seed: 71, channels: 8, size: 16), new ModelOptions { Memory = memory });
         var composite = NamedComposites.Get("epsilon-gamma-box");
         var pruning = new PruningOptions { Mode = mode, Sparsity = [0.6] };
         const int threads = 4, rounds = 6;
