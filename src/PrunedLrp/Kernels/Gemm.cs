@@ -22,10 +22,10 @@ public static unsafe class Gemm
     /// </summary>
     public static void Multiply(bool transA, bool transB, int m, int n, int k,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate)
-        => Multiply(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, portable: false);
+        => Multiply(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, portable: false, narrow: false);
 
     static void Multiply(bool transA, bool transB, int m, int n, int k,
-        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate, bool portable)
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate, bool portable, bool narrow)
     {
         CheckOperand(transA, m, k, a.Length, lda, nameof(a));
         CheckOperand(transB, k, n, b.Length, ldb, nameof(b));
@@ -42,6 +42,8 @@ public static unsafe class Gemm
                 g.Kernel = &GemmMicroKernel.Portable6x16;
                 g.UseFmaEdgeKernels = false;
             }
+            if (portable || narrow)
+                g.UseWideKernel = false;
             GemmDriver.Run(ref g);
         }
     }
@@ -145,7 +147,12 @@ public static unsafe class Gemm
     /// <summary>Same as the first overload but with the portable micro-kernel, so tests cover it on FMA machines.</summary>
     internal static void MultiplyPortable(bool transA, bool transB, int m, int n, int k,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate)
-        => Multiply(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, portable: true);
+        => Multiply(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, portable: true, narrow: false);
+
+    /// <summary>Same as the first overload but without the AVX-512 tile, so tests cover the Vector256 one on AVX-512 machines.</summary>
+    internal static void MultiplyNarrow(bool transA, bool transB, int m, int n, int k,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate)
+        => Multiply(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, portable: false, narrow: true);
 
     static GemmArgs Args(int m, int n, int k, float* c, int ldc, bool accumulate)
     {
@@ -155,6 +162,7 @@ public static unsafe class Gemm
             M = m, N = n, K = k, C = c, Ldc = ldc, Accumulate = accumulate,
             Kernel = fma ? &GemmMicroKernel.Fma6x16 : &GemmMicroKernel.Portable6x16,
             UseFmaEdgeKernels = fma,
+            UseWideKernel = fma && GemmMicroKernel512.Enabled,
         };
     }
 

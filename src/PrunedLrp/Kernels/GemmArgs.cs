@@ -32,6 +32,9 @@ internal unsafe struct GemmArgs
     public void* PackAContext;
     public delegate*<int, float*, float*, float*, int, int, int, bool, void> Kernel;
     public bool UseFmaEdgeKernels;
+
+    /// <summary>Run full tiles of two row panels in the AVX-512 12 x 16 tile (<see cref="GemmMicroKernel512"/>).</summary>
+    public bool UseWideKernel;
     public bool SplitN;
     public int Chunks;
 }

@@ -128,11 +128,22 @@ internal static unsafe class GemmDriver
     {
         var kernel = g.Kernel;
         int ldc = g.Ldc;
+        bool wide = g.UseWideKernel;
         for (int jr = 0; jr < nc; jr += NR)
         {
             int nr = Math.Min(NR, nc - jr);
             float* b = bp + (long)jr * kc;
-            for (int ir = 0; ir < mc; ir += MR)
+            int ir = 0;
+            if (wide && nr == NR)
+            {
+                // Full 16-column panels: two row panels at a time in the 512-bit tile, the rest below.
+                for (; ir + 2 * MR <= mc; ir += 2 * MR)
+                {
+                    float* a = ap + (long)ir * kc;
+                    GemmMicroKernel512.Fma12x16(kc, a, a + (long)MR * kc, b, c + (long)ir * ldc + jr, ldc, accumulate);
+                }
+            }
+            for (; ir < mc; ir += MR)
             {
                 int mr = Math.Min(MR, mc - ir);
                 float* a = ap + (long)ir * kc;

@@ -124,7 +124,21 @@ public class GemmTests
         Assert.Throws<ArgumentException>(() => Gemm.Multiply(PackedMatrix.PackRight(false, 3, 2, a, 2), false, 2, a, 2, new float[4], 2, false));
     }
 
-    static void Check(Random rng, bool transA, bool transB, int m, int n, int k, bool accumulate, bool portable)
+    [Theory]
+    [MemberData(nameof(TransCases))]
+    public void Multiply_NarrowKernel_MatchesReference(bool transA, bool transB, int seed)
+    {
+        // The Vector256 6 x 16 tile where the AVX-512 one would run (the default path on AVX-512 machines; on others,
+        // the same path as Multiply).
+        var rng = new Random(seed * 23 + (transA ? 2 : 0) + (transB ? 1 : 0));
+        for (int trial = 0; trial < 10; trial++)
+        {
+            int m = Sizes[rng.Next(Sizes.Length)], n = Sizes[rng.Next(Sizes.Length)], k = Sizes[rng.Next(Sizes.Length)];
+            Check(rng, transA, transB, m, n, k, accumulate: rng.Next(2) == 0, portable: false, narrow: true);
+        }
+    }
+
+    static void Check(Random rng, bool transA, bool transB, int m, int n, int k, bool accumulate, bool portable, bool narrow = false)
     {
         // Leading dimensions wider than the stored rows; the gap in C must stay untouched.
         int lda = (transA ? m : k) + rng.Next(4), ldb = (transB ? k : n) + rng.Next(4), ldc = n + rng.Next(4);
@@ -133,6 +147,7 @@ public class GemmTests
         var c = KernelAssert.Random(rng, m * ldc);
         var expected = ReferenceGemm.Multiply(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
         if (portable) Gemm.MultiplyPortable(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+        else if (narrow) Gemm.MultiplyNarrow(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
         else Gemm.Multiply(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
         KernelAssert.Close(expected, c, k, $"{m}x{n}x{k} ta={transA} tb={transB} lda={lda} ldb={ldb} ldc={ldc} acc={accumulate}");
     }
