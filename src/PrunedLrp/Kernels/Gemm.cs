@@ -5,8 +5,9 @@ namespace PrunedLrp.Kernels;
 /// <summary>
 /// Single-precision matrix product on row-major matrices:
 /// <c>C[i, j] = (accumulate ? C[i, j] : 0) + sum_p op(A)[i, p] op(B)[p, j]</c> for i &lt; m, j &lt; n, p &lt; k, where
-/// op(X) = X or X^T. Cache-blocked with packed panels and a 6 x 16 Vector256 FMA register tile (Vector128 fallback
-/// without FMA); large products run on two threads. No allocations in steady state; safe for concurrent callers.
+/// op(X) = X or X^T. Cache-blocked with packed panels and a 6 x 16 Vector256 FMA register tile (12 x 16 Vector512 on
+/// CPUs and builds with AVX-512; Vector128 fallback without FMA); large products run on two threads. No allocations in
+/// steady state; safe for concurrent callers.
 /// </summary>
 /// <remarks>
 /// Summation order differs from a plain loop (blocked by up to 288 along k), so results agree with it to rounding, not bit
