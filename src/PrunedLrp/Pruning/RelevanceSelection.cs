@@ -56,12 +56,18 @@ public static unsafe class RelevanceSelection
         CheckProportion(pNeg, nameof(pNeg));
         CheckBuffers(r.Length, keep.Length, scratch.Length);
         var work = scratch[..r.Length];
-        int positives = SelectionKernels.Compact(r, work, new SelectionFilters.Positive(), out double positiveMass);
-        var pos = SelectionSearch.MassCut(work[..positives], positiveMass, pPos, maxRounds);
-        int negatives = SelectionKernels.Compact(r, work, new SelectionFilters.NegatedNegative(), out double negativeMagnitude);
-        var neg = SelectionSearch.MassCut(work[..negatives], negativeMagnitude, pNeg, maxRounds);
+        var pos = CutSign(r, work, new SelectionFilters.Positive(), pPos, maxRounds, out double positiveMass);
+        var neg = CutSign(r, work, new SelectionFilters.NegatedNegative(), pNeg, maxRounds, out double negativeMagnitude);
         var kept = SelectionMarking.MarkMass(r, pos, neg, keep);
         return kept with { PositiveMass = positiveMass, NegativeMass = -negativeMagnitude };
+    }
+
+    // One sign of mass mode: its entries (as magnitudes) copied to `work`, and the cut at p of their mass.
+    static SelectionCut CutSign<TFilter>(ReadOnlySpan<float> r, Span<float> work, TFilter filter, double p, int maxRounds, out double mass)
+        where TFilter : struct, ISelectionFilter
+    {
+        int count = SelectionKernels.Compact(r, work, filter, out mass);
+        return SelectionSearch.MassCut(work[..count], mass, p, maxRounds);
     }
 
     /// <summary>The scratch (floats) of <see cref="SelectByMassOnBothThreads"/>: a region of <paramref name="n"/> per sign.</summary>
@@ -104,17 +110,9 @@ public static unsafe class RelevanceSelection
         var r = new ReadOnlySpan<float>(j.R, j.Length);
         var work = new Span<float>(j.Work + (long)side * j.Length, j.Length);
         if (side == 0)
-        {
-            int positives = SelectionKernels.Compact(r, work, new SelectionFilters.Positive(), out double mass);
-            j.Positive = SelectionSearch.MassCut(work[..positives], mass, j.PPos, j.MaxRounds);
-            j.PositiveMass = mass;
-        }
+            j.Positive = CutSign(r, work, new SelectionFilters.Positive(), j.PPos, j.MaxRounds, out j.PositiveMass);
         else
-        {
-            int negatives = SelectionKernels.Compact(r, work, new SelectionFilters.NegatedNegative(), out double magnitude);
-            j.Negative = SelectionSearch.MassCut(work[..negatives], magnitude, j.PNeg, j.MaxRounds);
-            j.NegativeMagnitude = magnitude;
-        }
+            j.Negative = CutSign(r, work, new SelectionFilters.NegatedNegative(), j.PNeg, j.MaxRounds, out j.NegativeMagnitude);
     }
 
     /// <summary>Top-k mode: keeps the <paramref name="k"/> entries of largest <c>|r|</c> (ties: lower flat index first).</summary>
