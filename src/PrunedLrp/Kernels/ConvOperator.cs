@@ -75,16 +75,18 @@ public sealed unsafe partial class ConvOperator
         Validate(shape);
         Shape = shape;
         int groups = shape.Groups, coutG = shape.OutChannels / groups, k = ColumnRows(shape);
+        (_map, _perCall) = (map, perCall);
         if (k / (shape.KernelHeight * shape.KernelWidth) == 1 && coutG < GemmBlocking.MR)
         {
+            // Direct weights are one input channel per output (depthwise): small enough to keep in either form.
             _direct = new float[shape.WeightSize];
             if (writer != null) writer(_direct);
             else weight.Span.CopyTo(_direct);
-            if (perCall)
+            if (!map.IsIdentity)
                 for (int i = 0; i < _direct.Length; i++) _direct[i] = map.Apply(_direct[i]);
             return;
         }
-        (_weight, _writer, _map, _perCall) = (weight, writer, map, perCall);
+        (_weight, _writer) = (weight, writer);
         // The transposed conv computes cinG rows per column it packs; with few input channels (an RGB first layer:
         // 3 rows for 576-deep columns) packing dominates, and W^T dy (27 rows) plus the col2im fold is 3x faster.
         _transposedConv = shape is { StrideHeight: 1, StrideWidth: 1 } && shape.InChannels / groups >= 16;

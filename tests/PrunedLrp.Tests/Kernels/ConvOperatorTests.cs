@@ -315,6 +315,11 @@ public class ConvOperatorTests
         var s = Shape(32, 48, 1, 34, 34, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1);
         var w = new float[s.WeightSize];
         Assert.Equal(0, new ConvOperator(s, w, WeightMap.Positive).ScratchLength(1));
+        Assert.True(new ConvOperator(s, w, WeightMap.Positive).PacksPerProduct);
+        Assert.False(new ConvOperator(s, w).PacksPerProduct);
+        // A depthwise convolution runs direct from a small copy in both forms, and reports its form all the same.
+        var depthwise = Shape(32, 32, 32, 20, 20, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1);
+        Assert.True(new ConvOperator(depthwise, new float[depthwise.WeightSize], WeightMap.Positive).PacksPerProduct);
         if (Winograd3x3.Applies(32, 48, 34, 34))
             Assert.True(new ConvOperator(s, w).ScratchLength(1) > 0);
         CheckAgainstReference(new Random(9), s, 2, WeightVariant.GammaPositive);
