@@ -131,6 +131,56 @@ public class TransposedWinogradTests
         Assert.Equal(16 * 16, dx.Count(float.IsPositiveInfinity)); // every channel of that tile's 16 outputs
     }
 
+    // dy as pruned relevance leaves it: values over six orders of magnitude, with every channel zero on 4x4 blocks of
+    // positions in a checkerboard, so a quarter of the outputs next to a zero block read only zeros.
+    static float[] PrunedLike(Random rng, in ConvShape s)
+    {
+        var dy = KernelAssert.Random(rng, s.OutSize);
+        for (int i = 0; i < dy.Length; i++) dy[i] *= MathF.Pow(10f, 6f * (float)rng.NextDouble() - 3f);
+        for (int o = 0; o < s.OutChannels; o++)
+            for (int i = 0; i < s.OutHeight; i++)
+                for (int j = 0; j < s.OutWidth; j++)
+                    if ((i / 4 + j / 4) % 2 == 1) dy[(o * s.OutHeight + i) * s.OutWidth + j] = 0f;
+        return dy;
+    }
+
+    // W' [inC, outC * 9] of w [outC, inC, 3, 3]: W'[c, o, u, v] = w[o, c, 2 - u, 2 - v].
+    static float[] Flipped(in ConvShape s, float[] w)
+    {
+        var flipped = new float[w.Length];
+        for (int o = 0; o < s.OutChannels; o++)
+            for (int c = 0; c < s.InChannels; c++)
+                for (int t = 0; t < 9; t++)
+                    flipped[(c * s.OutChannels + o) * 9 + t] = w[(o * s.InChannels + c) * 9 + 8 - t];
+        return flipped;
+    }
+
+    [Avx2Theory]
+    [InlineData(12, 12)] // F(2x2)
+    [InlineData(18, 17)] // F(4x4) with partial tiles
+    public unsafe void PrunedRelevance_ZeroWindowsGiveExactZeros_AndWinogradServesTheProduct(int h, int w)
+    {
+        // Whole tiles were recomputed when any of their outputs failed the range guard: this pattern flagged more than
+        // MaxFlaggedFraction of the outputs and sent the product to the direct sum. Per output, an all-zero window is
+        // the direct sum's exact zero and the others pass.
+        var rng = new Random(h * 7 + w);
+        var s = Same3x3(16, 16, h, w);
+        var weight = PositiveWeights(rng, s.WeightSize);
+        var dy = PrunedLike(rng, s);
+        var winograd = new TransposedWinograd(s, PackedMatrix.PackLeft(false, s.InChannels, s.OutChannels * 9, Flipped(s, weight), s.OutChannels * 9));
+        Assert.True(winograd.ZeroFree);
+        var dx = KernelAssert.Random(rng, s.InSize);
+        var scratch = KernelAssert.Random(rng, TransposedWinograd.ScratchLengthFor(s));
+        bool served;
+        fixed (float* pdy = dy, pdx = dx, ps = scratch)
+            served = winograd.TryRun(pdy, pdx, ps, null);
+        Assert.True(served, "the guard sent a pruned-like product to the direct sum");
+        AssertLocal(s, weight, dy, dx, $"{s}");
+        var expected = ReferenceConv.BackwardData(s, weight, dy, 1);
+        int zeros = expected.Count(v => v == 0);
+        Assert.True(zeros >= s.InSize / 16, $"only {zeros} exact zeros: the pattern no longer makes all-zero windows");
+    }
+
     [Avx2Fact]
     public void ZeroWeights_HugeEntryInACentre_StaysInItsWindow()
     {
