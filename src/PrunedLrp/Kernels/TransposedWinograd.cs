@@ -20,12 +20,15 @@ namespace PrunedLrp.Kernels;
 /// (the 2x2 every output of the tile reads), are recomputed directly: their columns are gathered and multiplied by the
 /// packed flipped kernel. Outputs of such a tile whose 3x3 window is all zero are written as the direct sum's exact
 /// zero instead. Pruned relevance leaves many: on ResNet-50 with PLRP at p = 0.5, 17-22% of the outputs of the 14x14
-/// layers, which are most of why 35-49% of those outputs failed the guard. When more than
-/// <see cref="MaxFlaggedFraction"/> of the outputs would need recomputing, the caller runs the direct product instead.
+/// layers, about half of the 35-49% that failed the guard there (which sent those products to the direct sum; now it
+/// recomputes 8-17%). When more than <see cref="MaxFlaggedFraction"/> of the outputs would need recomputing, the caller
+/// runs the direct product instead.
 /// <para>F(4x4, 3x3) mixes the whole 6x6 patch into every output of its tile, and no patch entry is read by all 16
-/// outputs, so there is no centre: its guard asks that each output's own 3x3 window hold an entry of at least
-/// 1/<see cref="Range"/> of the patch's peak, so that the rounding of any patch entry stays within a few times that of
-/// the entries the output reads. It serves only zero-free kernels (the leak bound above is F(2x2)'s).</para>
+/// outputs, so there is no centre: its guard checks each output on its own, and recomputes those whose 3x3 window
+/// peaks below 1/<see cref="Range"/> of the patch's peak (an all-zero window again gives an exact zero), so that the
+/// rounding of any patch entry stays within a few times that of the entries the output reads. (Until the zero windows
+/// were split off, one such output sent its whole tile to the direct sum.) It serves only zero-free kernels (the leak
+/// bound above is F(2x2)'s).</para>
 /// </remarks>
 internal sealed unsafe class TransposedWinograd
 {
