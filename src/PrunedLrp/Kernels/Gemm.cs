@@ -145,6 +145,11 @@ public static unsafe class Gemm
     /// <summary>Whether the FMA micro-kernel is in use (else the portable Vector128 one).</summary>
     public static bool IsFmaAccelerated => Fma.IsSupported && Avx2.IsSupported;
 
+    /// <summary>Whether full tiles run as the AVX-512 12x16 tile: the CPU has AVX-512 and the code was compiled for it
+    /// (the JIT on such a CPU, or a Native-AOT build with <c>IlcInstructionSet=x86-64-v4</c>; not the default x86-64-v3
+    /// one), and <c>PRUNEDLRP_AVX512</c> is not 0.</summary>
+    public static bool UsesAvx512 => IsFmaAccelerated && GemmMicroKernel512.Enabled;
+
     /// <summary>Same as the first overload but with the portable micro-kernel, so tests cover it on FMA machines.</summary>
     internal static void MultiplyPortable(bool transA, bool transB, int m, int n, int k,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate)
@@ -163,7 +168,7 @@ public static unsafe class Gemm
             M = m, N = n, K = k, C = c, Ldc = ldc, Accumulate = accumulate,
             Kernel = fma ? &GemmMicroKernel.Fma6x16 : &GemmMicroKernel.Portable6x16,
             UseFmaEdgeKernels = fma,
-            UseWideKernel = fma && GemmMicroKernel512.Enabled,
+            UseWideKernel = fma && GemmMicroKernel512.Enabled, // = UsesAvx512
         };
     }
 

@@ -28,6 +28,10 @@ public class AotBinaryTests
         var (code, output, err, _) = Run("bench", "--model", model, "--runs", "3", "--warmup", "1");
         Assert.True(code == 0, err);
         Assert.Contains("AVX2 True, FMA True, AOT True", output, StringComparison.Ordinal);
+        // The default build targets x86-64-v3, so it never runs the AVX-512 tile, and says so where the CPU has AVX-512.
+        Assert.Contains("AVX-512 tile False", output, StringComparison.Ordinal);
+        if (CliTests.CpuInfoFlag("avx512f") is bool avx512)
+            Assert.Equal(avx512, output.Contains("note: this CPU has AVX-512", StringComparison.Ordinal));
     }
 
     [AotFact]

@@ -25,6 +25,15 @@ public class CliTests
         Assert.Contains(dir, output, StringComparison.Ordinal);
     }
 
+    /// <summary>Whether /proc/cpuinfo lists <paramref name="flag"/> for the first CPU; null where there is no such file.</summary>
+    internal static bool? CpuInfoFlag(string flag)
+    {
+        if (!File.Exists("/proc/cpuinfo"))
+            return null;
+        string? flags = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("flags", StringComparison.Ordinal));
+        return flags?.Split(':', 2)[1].Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains(flag);
+    }
+
     [Fact]
     public void Bench_Json_HasTimingsAndRuntimeState()
     {
@@ -41,6 +50,9 @@ public class CliTests
         Assert.Equal(System.Runtime.Intrinsics.X86.Avx2.IsSupported, root.GetProperty("Avx2").GetBoolean());
         Assert.Equal(System.Runtime.Intrinsics.X86.Fma.IsSupported, root.GetProperty("Fma").GetBoolean());
         Assert.False(root.GetProperty("Aot").GetBoolean()); // the tests run the command in this JIT process
+        Assert.Equal(PrunedLrp.Kernels.Gemm.UsesAvx512, root.GetProperty("Avx512").GetBoolean());
+        if (CpuInfoFlag("avx512f") is bool avx512) // what the kernel reports, against the CLI's own CPUID query
+            Assert.Equal(avx512, root.GetProperty("CpuAvx512").GetBoolean());
         Assert.Equal("epsilon-plus-flat", root.GetProperty("Composite").GetString());
         Assert.Equal("fast", root.GetProperty("Memory").GetString());
         // The test host's own peak counts too (the command runs in-process), so only a lower bound holds.
