@@ -142,7 +142,7 @@ internal sealed unsafe class TransposedWinograd
     // - F(4x4): each output on its own: to `zeros` when its window is all zero, to `positions` when its window peaks
     //   below 1/Range of the patch's peak.
     // Positions are i * W + j; returns the two counts.
-    (int Recompute, int Zero) Flag(float* peak, int* positions, int* zeros)
+    internal (int Recompute, int Zero) Flag(float* peak, int* positions, int* zeros)
     {
         int m = _tile, side = m + 2, count = 0, zeroCount = 0;
         float* patch = stackalloc float[36];
@@ -173,7 +173,8 @@ internal sealed unsafe class TransposedWinograd
                 lowest = Math.Min(lowest, window);
             }
             float floor = largest / Range;
-            bool wholeTile = infinite || (m == 2 && largest > Range * Math.Max(Math.Max(patch[7], patch[8]), Math.Max(patch[13], patch[14])));
+            bool wholeTile = infinite || (m == 2 && largest > Range * Math.Max(
+                Math.Max(patch[side + 1], patch[side + 2]), Math.Max(patch[2 * side + 1], patch[2 * side + 2])));
             if (!wholeTile && lowest >= floor) continue;
             for (int a = 0; a < m && m * ty + a < _height; a++)
             for (int b = 0; b < m && m * tx + b < _width; b++)

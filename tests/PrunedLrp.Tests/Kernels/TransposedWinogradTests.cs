@@ -181,6 +181,81 @@ public class TransposedWinogradTests
         Assert.True(zeros >= s.InSize / 16, $"only {zeros} exact zeros: the pattern no longer makes all-zero windows");
     }
 
+    // The range guard as its remarks state it, tile by tile in plain loops: a tile of m x m outputs reads the
+    // (m+2) x (m+2) patch of dy's channel peaks from (m ty - pt', m tx - pl'). Returns the outputs (i * W + j) to
+    // recompute and those written as exact zeros.
+    static (SortedSet<int> Recompute, SortedSet<int> Zero) GuardTwin(float[] peak, in ConvShape s, int m)
+    {
+        int pt = 2 - s.PadTop, pl = 2 - s.PadLeft, side = m + 2;
+        var recompute = new SortedSet<int>();
+        var zero = new SortedSet<int>();
+        int outHeight = s.OutHeight, outWidth = s.OutWidth;
+        float At(int r, int c) => r >= 0 && r < outHeight && c >= 0 && c < outWidth ? peak[r * outWidth + c] : 0f;
+        for (int ty = 0; m * ty < s.InHeight; ty++)
+            for (int tx = 0; m * tx < s.InWidth; tx++)
+            {
+                int r0 = m * ty - pt, c0 = m * tx - pl;
+                float largest = 0f;
+                for (int a = 0; a < side; a++)
+                    for (int b = 0; b < side; b++)
+                        largest = Math.Max(largest, At(r0 + a, c0 + b));
+                if (largest == 0f) continue;
+                bool infinite = float.IsPositiveInfinity(largest);
+                float centre = Math.Max(Math.Max(At(r0 + 1, c0 + 1), At(r0 + 1, c0 + 2)), Math.Max(At(r0 + 2, c0 + 1), At(r0 + 2, c0 + 2)));
+                bool wholeTile = infinite || (m == 2 && largest > TransposedWinograd.Range * centre);
+                for (int a = 0; a < m && m * ty + a < s.InHeight; a++)
+                    for (int b = 0; b < m && m * tx + b < s.InWidth; b++)
+                    {
+                        float window = 0f;
+                        for (int u = 0; u < 3; u++)
+                            for (int v = 0; v < 3; v++)
+                                window = Math.Max(window, At(r0 + a + u, c0 + b + v));
+                        int position = (m * ty + a) * s.InWidth + m * tx + b;
+                        if (!infinite && window == 0f) zero.Add(position);
+                        else if (wholeTile || (m == 4 && window < largest / TransposedWinograd.Range)) recompute.Add(position);
+                    }
+            }
+        return (recompute, zero);
+    }
+
+    [Avx2Theory]
+    [InlineData(12, 12, 1)] // F(2x2)
+    [InlineData(13, 9, 1)]  // F(2x2), partial tiles
+    [InlineData(10, 11, 0)] // F(2x2), transposed pads 2
+    [InlineData(18, 21, 1)] // F(4x4), partial tiles
+    [InlineData(16, 16, 2)] // F(4x4), transposed pads 0
+    public unsafe void RangeGuard_FlagsWhatItsRuleSays(int h, int w, int pad)
+    {
+        // Channel peaks over six orders of magnitude, zero on random 3x3 blocks (as pruning leaves them), a few +Inf.
+        var rng = new Random(h * 31 + w + pad);
+        var s = Same3x3(16, 16, h, w, pad);
+        var winograd = new TransposedWinograd(s, PackedMatrix.PackLeft(false, s.InChannels, s.OutChannels * 9,
+            Flipped(s, PositiveWeights(rng, s.WeightSize)), s.OutChannels * 9));
+        int m = Winograd3x3.TileFor(s.InHeight, s.InWidth);
+        var peak = new float[s.OutHeight * s.OutWidth];
+        for (int i = 0; i < peak.Length; i++) peak[i] = MathF.Pow(10f, 6f * (float)rng.NextDouble() - 3f);
+        for (int k = 0; k < peak.Length / 12; k++)
+        {
+            int r = rng.Next(s.OutHeight), c = rng.Next(s.OutWidth);
+            for (int i = r; i < Math.Min(r + 3, s.OutHeight); i++)
+                for (int j = c; j < Math.Min(c + 3, s.OutWidth); j++)
+                    peak[i * s.OutWidth + j] = 0f;
+        }
+        peak[rng.Next(peak.Length)] = float.PositiveInfinity;
+        var (recompute, zero) = GuardTwin(peak, s, m);
+        Assert.NotEmpty(recompute);
+        Assert.NotEmpty(zero);
+        var positions = new int[s.InHeight * s.InWidth];
+        var zeros = new int[s.InHeight * s.InWidth];
+        int count, zeroCount;
+        fixed (float* pp = peak)
+        fixed (int* ppos = positions, pz = zeros)
+            (count, zeroCount) = winograd.Flag(pp, ppos, pz);
+        Assert.Equal(recompute, new SortedSet<int>(positions.Take(count)));
+        Assert.Equal(zero, new SortedSet<int>(zeros.Take(zeroCount)));
+        Assert.Equal(count + zeroCount, recompute.Count + zero.Count); // no output listed twice
+    }
+
     [Avx2Fact]
     public void ZeroWeights_HugeEntryInACentre_StaysInItsWindow()
     {
