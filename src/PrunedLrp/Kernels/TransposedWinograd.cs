@@ -21,7 +21,7 @@ namespace PrunedLrp.Kernels;
 /// packed flipped kernel. Outputs of such a tile whose 3x3 window is all zero are written as the direct sum's exact
 /// zero instead. Pruned relevance leaves many: on ResNet-50 with PLRP at p = 0.5, 17-22% of the outputs of the 14x14
 /// layers, about half of the 35-49% that failed the guard there (which sent those products to the direct sum; now it
-/// recomputes 8-17%). When more than <see cref="MaxFlaggedFraction"/> of the outputs would need recomputing, the caller
+/// recomputes 18-27%). When more than <see cref="MaxFlaggedFraction"/> of the outputs would need recomputing, the caller
 /// runs the direct product instead.
 /// <para>F(4x4, 3x3) mixes the whole 6x6 patch into every output of its tile, and no patch entry is read by all 16
 /// outputs, so there is no centre: its guard checks each output on its own, and recomputes those whose 3x3 window
