@@ -204,16 +204,28 @@ internal sealed unsafe class TransposedWinograd
     {
         int rows = _outChannels * 9, plane = _outHeight * _outWidth;
         float* columns = work, product = work + (long)rows * count;
-        for (int o = 0; o < _outChannels; o++)
-        for (int u = 0; u < 3; u++)
-        for (int v = 0; v < 3; v++)
+        // Where each tap of each position reads in a dy plane (-1: outside), worked out once for all channels: two
+        // integer divisions per entry in the gather loop cost about what the product did.
+        int* offsets = stackalloc int[9 * PositionBlock];
+        for (int t = 0; t < count; t++)
         {
-            float* column = columns + (long)((o * 3 + u) * 3 + v) * count;
-            float* source = dy + (long)o * plane;
-            for (int t = 0; t < count; t++)
+            int i = positions[t] / _width - _padTop, j = positions[t] % _width - _padLeft;
+            for (int u = 0; u < 3; u++)
+            for (int v = 0; v < 3; v++)
             {
-                int position = positions[t], r = position / _width - _padTop + u, c = position % _width - _padLeft + v;
-                column[t] = (uint)r < (uint)_outHeight && (uint)c < (uint)_outWidth ? source[r * _outWidth + c] : 0f;
+                int r = i + u, c = j + v;
+                offsets[(u * 3 + v) * count + t] = (uint)r < (uint)_outHeight && (uint)c < (uint)_outWidth ? r * _outWidth + c : -1;
+            }
+        }
+        for (int o = 0; o < _outChannels; o++)
+        {
+            float* source = dy + (long)o * plane;
+            for (int tap = 0; tap < 9; tap++)
+            {
+                float* column = columns + (long)(o * 9 + tap) * count;
+                int* offset = offsets + tap * count;
+                for (int t = 0; t < count; t++)
+                    column[t] = offset[t] >= 0 ? source[offset[t]] : 0f;
             }
         }
         Gemm.Multiply(_direct, false, count, new ReadOnlySpan<float>(columns, rows * count), count,
