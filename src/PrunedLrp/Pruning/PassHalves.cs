@@ -30,4 +30,33 @@ internal static unsafe class PassHalves
 
     /// <summary>The start and end of half <paramref name="half"/> of [0, <paramref name="length"/>).</summary>
     public static (int Start, int End) Range(int length, int half) => half == 0 ? (0, Split(length)) : (Split(length), length);
+
+    /// <summary>
+    /// Runs <paramref name="pass"/> over [0, <paramref name="length"/>): whole below <see cref="From"/>, else as the two
+    /// halves, and returns (first half's sum) + (second half's sum).
+    /// </summary>
+    public static double Sum<TPass>(int length, TPass pass) where TPass : unmanaged, IRangeSum
+    {
+        if (length < From)
+            return pass.Run(0, length);
+        var job = new SumJob<TPass> { Pass = pass, Length = length };
+        Run(&SumHalf<TPass>, &job);
+        return job.First + job.Second;
+    }
+
+    struct SumJob<TPass> where TPass : unmanaged, IRangeSum
+    {
+        public TPass Pass;
+        public int Length;
+        public double First, Second;
+    }
+
+    static void SumHalf<TPass>(void* context, int half) where TPass : unmanaged, IRangeSum
+    {
+        ref var j = ref *(SumJob<TPass>*)context;
+        var (start, end) = Range(j.Length, half);
+        double sum = j.Pass.Run(start, end);
+        if (half == 0) j.First = sum;
+        else j.Second = sum;
+    }
 }

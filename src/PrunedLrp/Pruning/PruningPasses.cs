@@ -20,33 +20,19 @@ internal static unsafe class PruningPasses
     public static double ScaleKept(Span<float> r, ReadOnlySpan<bool> keep, float lambdaPos, float lambdaNeg)
     {
         if (keep.Length < r.Length) throw new ArgumentException("keep is shorter than r", nameof(keep));
-        if (r.Length < PassHalves.From)
-            return ScaleKeptRange(r, keep, lambdaPos, lambdaNeg);
         fixed (float* pr = r)
         fixed (bool* pk = keep)
-        {
-            var job = new ScaleJob { R = pr, Keep = pk, Length = r.Length, LambdaPos = lambdaPos, LambdaNeg = lambdaNeg };
-            PassHalves.Run(&ScaleHalf, &job);
-            return job.First + job.Second;
-        }
+            return PassHalves.Sum(r.Length, new ScalePass { R = pr, Keep = pk, LambdaPos = lambdaPos, LambdaNeg = lambdaNeg });
     }
 
-    struct ScaleJob
+    struct ScalePass : IRangeSum
     {
         public float* R;
         public bool* Keep;
-        public int Length;
         public float LambdaPos, LambdaNeg;
-        public double First, Second;
-    }
 
-    static void ScaleHalf(void* context, int half)
-    {
-        ref var j = ref *(ScaleJob*)context;
-        var (start, end) = PassHalves.Range(j.Length, half);
-        double sum = ScaleKeptRange(new Span<float>(j.R + start, end - start), new ReadOnlySpan<bool>(j.Keep + start, end - start), j.LambdaPos, j.LambdaNeg);
-        if (half == 0) j.First = sum;
-        else j.Second = sum;
+        public readonly double Run(int start, int end) =>
+            ScaleKeptRange(new Span<float>(R + start, end - start), new ReadOnlySpan<bool>(Keep + start, end - start), LambdaPos, LambdaNeg);
     }
 
     // The pass over one range (the whole input, or one half).
@@ -138,30 +124,15 @@ internal static unsafe class PruningPasses
     /// <summary>The sum of <paramref name="values"/> in double (large inputs as two halves on the kernel threads).</summary>
     public static double Sum(ReadOnlySpan<float> values)
     {
-        if (values.Length < PassHalves.From)
-            return SumRange(values);
         fixed (float* pv = values)
-        {
-            var job = new SumJob { Values = pv, Length = values.Length };
-            PassHalves.Run(&SumHalf, &job);
-            return job.First + job.Second;
-        }
+            return PassHalves.Sum(values.Length, new SumPass { Values = pv });
     }
 
-    struct SumJob
+    struct SumPass : IRangeSum
     {
         public float* Values;
-        public int Length;
-        public double First, Second;
-    }
 
-    static void SumHalf(void* context, int half)
-    {
-        ref var j = ref *(SumJob*)context;
-        var (start, end) = PassHalves.Range(j.Length, half);
-        double sum = SumRange(new ReadOnlySpan<float>(j.Values + start, end - start));
-        if (half == 0) j.First = sum;
-        else j.Second = sum;
+        public readonly double Run(int start, int end) => SumRange(new ReadOnlySpan<float>(Values + start, end - start));
     }
 
     static double SumRange(ReadOnlySpan<float> values)
