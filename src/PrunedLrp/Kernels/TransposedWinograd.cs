@@ -204,8 +204,8 @@ internal sealed unsafe class TransposedWinograd
     {
         int rows = _outChannels * 9, plane = _outHeight * _outWidth;
         float* columns = work, product = work + (long)rows * count;
-        // Where each tap of each position reads in a dy plane (-1: outside), worked out once for all channels: two
-        // integer divisions per entry in the gather loop cost about what the product did.
+        // Where each tap of each position reads in a dy plane (-1: outside), worked out once for all channels rather than
+        // with two integer divisions per gathered entry (outC x 9 of them per position).
         int* offsets = stackalloc int[9 * PositionBlock];
         for (int t = 0; t < count; t++)
         {
