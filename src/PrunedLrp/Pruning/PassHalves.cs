@@ -31,32 +31,38 @@ internal static unsafe class PassHalves
     /// <summary>The start and end of half <paramref name="half"/> of [0, <paramref name="length"/>).</summary>
     public static (int Start, int End) Range(int length, int half) => half == 0 ? (0, Split(length)) : (Split(length), length);
 
-    /// <summary>
-    /// Runs <paramref name="pass"/> over [0, <paramref name="length"/>): whole below <see cref="From"/>, else as the two
-    /// halves, and returns (first half's sum) + (second half's sum).
-    /// </summary>
-    public static double Sum<TPass>(int length, TPass pass) where TPass : unmanaged, IRangeSum
+    /// <summary>Runs <paramref name="pass"/> over the two halves of [0, <paramref name="length"/>) and returns their
+    /// results in half order, whichever thread ran which.</summary>
+    public static (TResult First, TResult Second) Halves<TPass, TResult>(int length, TPass pass)
+        where TPass : unmanaged, IRangePass<TResult> where TResult : unmanaged
+    {
+        var job = new HalvesJob<TPass, TResult> { Pass = pass, Length = length };
+        Run(&Half<TPass, TResult>, &job);
+        return (job.First, job.Second);
+    }
+
+    /// <summary>A summing pass: whole below <see cref="From"/> entries, else (first half's sum) + (second half's sum).</summary>
+    public static double Sum<TPass>(int length, TPass pass) where TPass : unmanaged, IRangePass<double>
     {
         if (length < From)
             return pass.Run(0, length);
-        var job = new SumJob<TPass> { Pass = pass, Length = length };
-        Run(&SumHalf<TPass>, &job);
-        return job.First + job.Second;
+        var (first, second) = Halves<TPass, double>(length, pass);
+        return first + second;
     }
 
-    struct SumJob<TPass> where TPass : unmanaged, IRangeSum
+    struct HalvesJob<TPass, TResult> where TPass : unmanaged, IRangePass<TResult> where TResult : unmanaged
     {
         public TPass Pass;
         public int Length;
-        public double First, Second;
+        public TResult First, Second;
     }
 
-    static void SumHalf<TPass>(void* context, int half) where TPass : unmanaged, IRangeSum
+    static void Half<TPass, TResult>(void* context, int half) where TPass : unmanaged, IRangePass<TResult> where TResult : unmanaged
     {
-        ref var j = ref *(SumJob<TPass>*)context;
+        ref var j = ref *(HalvesJob<TPass, TResult>*)context;
         var (start, end) = Range(j.Length, half);
-        double sum = j.Pass.Run(start, end);
-        if (half == 0) j.First = sum;
-        else j.Second = sum;
+        var result = j.Pass.Run(start, end);
+        if (half == 0) j.First = result;
+        else j.Second = result;
     }
 }

@@ -25,7 +25,7 @@ internal static unsafe class PruningPasses
             return PassHalves.Sum(r.Length, new ScalePass { R = pr, Keep = pk, LambdaPos = lambdaPos, LambdaNeg = lambdaNeg });
     }
 
-    struct ScalePass : IRangeSum
+    struct ScalePass : IRangePass<double>
     {
         public float* R;
         public bool* Keep;
@@ -128,7 +128,7 @@ internal static unsafe class PruningPasses
             return PassHalves.Sum(values.Length, new SumPass { Values = pv });
     }
 
-    struct SumPass : IRangeSum
+    struct SumPass : IRangePass<double>
     {
         public float* Values;
 

@@ -27,35 +27,25 @@ internal static unsafe class SelectionMarking
     // then depends on the ties before it, so the two halves can be marked apart. Other counts need the one ordered pass.
     static bool OrderFree(SelectionCut cut) => cut.Ties is 0 or int.MaxValue;
 
-    struct MarkJob
-    {
-        public float* R;
-        public bool* Keep;
-        public int Length;
-        public SelectionCut Pos, Neg;
-        public SelectionResult First, Second;
-    }
-
     static SelectionResult MarkMassHalves(ReadOnlySpan<float> r, SelectionCut pos, SelectionCut neg, Span<bool> keep)
     {
         fixed (float* pr = r)
         fixed (bool* pk = keep)
         {
-            var job = new MarkJob { R = pr, Keep = pk, Length = r.Length, Pos = pos, Neg = neg };
-            PassHalves.Run(&MarkHalf, &job);
-            var (a, b) = (job.First, job.Second);
+            var (a, b) = PassHalves.Halves<MarkPass, SelectionResult>(r.Length, new MarkPass { R = pr, Keep = pk, Pos = pos, Neg = neg });
             return new SelectionResult(a.KeptPositive + b.KeptPositive, a.KeptNegative + b.KeptNegative, 0,
                 a.KeptPositiveMass + b.KeptPositiveMass, 0, a.KeptNegativeMass + b.KeptNegativeMass);
         }
     }
 
-    static void MarkHalf(void* context, int half)
+    struct MarkPass : IRangePass<SelectionResult>
     {
-        ref var j = ref *(MarkJob*)context;
-        var (start, end) = PassHalves.Range(j.Length, half);
-        var result = MarkMassWhole(new ReadOnlySpan<float>(j.R + start, end - start), j.Pos, j.Neg, new Span<bool>(j.Keep + start, end - start));
-        if (half == 0) j.First = result;
-        else j.Second = result;
+        public float* R;
+        public bool* Keep;
+        public SelectionCut Pos, Neg;
+
+        public readonly SelectionResult Run(int start, int end) =>
+            MarkMassWhole(new ReadOnlySpan<float>(R + start, end - start), Pos, Neg, new Span<bool>(Keep + start, end - start));
     }
 
     // The vectorized marking of one range (the whole input, or one half of an order-free one).
