@@ -29,6 +29,11 @@ if (args.Length > 1 && args[0] == "selection")
     SelectionPoints.Run(args[1], Repeats(2));
     return;
 }
+if (args.Length > 1 && args[0] == "lambda")
+{
+    LambdaPoints.Run(args[1], Repeats(2), args.Length > 3 ? double.Parse(args[3], CultureInfo.InvariantCulture) : 0.9);
+    return;
+}
 if (args.Length > 0 && args[0] == "scaling")
 {
     LengthScaling.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000);

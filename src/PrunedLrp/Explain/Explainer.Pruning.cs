@@ -24,12 +24,18 @@ public sealed partial class Explainer
         {
             var rn = r.Slice(n * size, size);
             var keep = _keep.AsSpan(0, size);
+            if (options.Mode == PruneMode.Lambda && options.Select == SelectMode.Mass)
+            {
+                // λ comes from the cut search's own sums, so one pass marks and scales.
+                _reports[pointIndex * _batch + n] = LambdaPruning.ByMass(node, n, rn, p, pNeg, keep, _selectionScratch);
+                continue;
+            }
             var sel = options.Select == SelectMode.Mass
                 ? RelevanceSelection.SelectByMassOnBothThreads(rn, p, pNeg, keep, _selectionScratch)
                 : RelevanceSelection.SelectTopK(rn, TopKCount(size, options.TopK), keep, _selectionScratch);
             double before = PruningPasses.Sum(rn);
-            double lambdaPos = sel.KeptPositiveMass != 0 ? sel.PositiveMass / sel.KeptPositiveMass : 0;
-            double lambdaNeg = sel.KeptNegativeMass != 0 ? sel.NegativeMass / sel.KeptNegativeMass : 0;
+            double lambdaPos = LambdaPruning.Lambda(sel.PositiveMass, sel.KeptPositiveMass);
+            double lambdaNeg = LambdaPruning.Lambda(sel.NegativeMass, sel.KeptNegativeMass);
             bool isLambda = options.Mode == PruneMode.Lambda;
             double after = 0;
             if (isLambda)

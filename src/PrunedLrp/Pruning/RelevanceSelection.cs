@@ -80,18 +80,40 @@ public static unsafe class RelevanceSelection
     /// </summary>
     internal static SelectionResult SelectByMassOnBothThreads(ReadOnlySpan<float> r, double pPos, double pNeg, Span<bool> keep, Span<float> scratch)
     {
-        CheckProportion(pPos, nameof(pPos));
-        CheckProportion(pNeg, nameof(pNeg));
         CheckBuffers(r.Length, keep.Length, scratch.Length / 2);
         if (r.Length < PassHalves.From)
             return SelectByMass(r, pPos, pNeg, keep, scratch);
+        var cuts = CutBothSigns(r, pPos, pNeg, scratch);
+        var kept = SelectionMarking.MarkMass(r, cuts.Positive, cuts.Negative, keep);
+        return kept with { PositiveMass = cuts.PositiveMass, NegativeMass = -cuts.NegativeMagnitude };
+    }
+
+    /// <summary>
+    /// The two sign cuts of mass mode with their masses, without marking: each sign's copy and search on its own kernel
+    /// thread from <see cref="PassHalves.From"/> entries on, else one after the other (the same cuts either way).
+    /// </summary>
+    internal static SignCuts CutBothSigns(ReadOnlySpan<float> r, double pPos, double pNeg, Span<float> scratch) =>
+        CutBothSignsCore(r, pPos, pNeg, scratch, SelectionSearch.DefaultMaxRounds(r.Length));
+
+    /// <summary><see cref="CutBothSigns"/> with a partition round limit (tests force the sorting fallback with 0).</summary>
+    internal static SignCuts CutBothSignsCore(ReadOnlySpan<float> r, double pPos, double pNeg, Span<float> scratch, int maxRounds)
+    {
+        CheckProportion(pPos, nameof(pPos));
+        CheckProportion(pNeg, nameof(pNeg));
+        if (scratch.Length / 2 < r.Length)
+            ThrowLength($"scratch has {scratch.Length} floats, want at least {BothSignsScratchLength(r.Length)}", "scratch");
         fixed (float* pr = r)
         fixed (float* pw = scratch)
         {
-            var job = new SignJob { R = pr, Length = r.Length, Work = pw, PPos = pPos, PNeg = pNeg, MaxRounds = SelectionSearch.DefaultMaxRounds(r.Length) };
-            PassHalves.Run(&CutOneSign, &job);
-            var kept = SelectionMarking.MarkMass(r, job.Positive, job.Negative, keep);
-            return kept with { PositiveMass = job.PositiveMass, NegativeMass = -job.NegativeMagnitude };
+            var job = new SignJob { R = pr, Length = r.Length, Work = pw, PPos = pPos, PNeg = pNeg, MaxRounds = maxRounds };
+            if (r.Length >= PassHalves.From)
+                PassHalves.Run(&CutOneSign, &job);
+            else
+            {
+                CutOneSign(&job, 0);
+                CutOneSign(&job, 1);
+            }
+            return new SignCuts(job.Positive, job.Negative, job.PositiveMass, job.NegativeMagnitude);
         }
     }
 

@@ -11,6 +11,10 @@ namespace PrunedLrp.Pruning;
 /// to the side named by the mode.</param>
 internal readonly record struct SelectionCut(float Threshold, int Ties)
 {
+    /// <summary>Mass mode: the sum (double) of the entries this cut prunes, as the search added them up; the search's
+    /// own bookkeeping, so PLRP-λ knows its scales before the marking pass. 0 for top-k cuts.</summary>
+    internal double PrunedMass { get; init; }
+
     /// <summary>Mass mode: nothing kept (no entry exceeds +inf, and no tie among +inf entries survives).</summary>
     internal static SelectionCut PruneAll => new(float.PositiveInfinity, int.MaxValue);
 

@@ -10,7 +10,7 @@ namespace PrunedLrp.Pruning;
 /// 8 bools at once; a block with such a tie goes lane by lane, because ties are decided by flat index (how many equal
 /// entries came before). The scalar forms are the fallback and the tests' twins.
 /// </summary>
-internal static unsafe class SelectionMarking
+internal static unsafe partial class SelectionMarking
 {
     const int W = 8; // Vector256<float>.Count
 
@@ -60,6 +60,8 @@ internal static unsafe class SelectionMarking
             ref ulong spread = ref MemoryMarshal.GetArrayDataReference(SelectionTables.SpreadBits);
             var tp = Vector256.Create(pos.Threshold);
             var tn = Vector256.Create(-neg.Threshold);
+            var dtp = Vector256.Create((double)pos.Threshold);
+            var dtn = Vector256.Create(-(double)neg.Threshold);
             var countPos = Vector256<int>.Zero;
             var countNeg = Vector256<int>.Zero;
             var pos0 = Vector256<double>.Zero;
@@ -80,12 +82,12 @@ internal static unsafe class SelectionMarking
                 Unsafe.WriteUnaligned(ref Unsafe.Add(ref k0, i), Unsafe.Add(ref spread, (gt | lt).ExtractMostSignificantBits()));
                 countPos -= gt.AsInt32();
                 countNeg -= lt.AsInt32();
-                var xp = x & gt;
-                var xn = x & lt;
-                pos0 += Vector256.WidenLower(xp);
-                pos1 += Vector256.WidenUpper(xp);
-                neg0 += Vector256.WidenLower(xn);
-                neg1 += Vector256.WidenUpper(xn);
+                // One widening, masks in double (equal to the float compares): the conversions bound this pass.
+                var (x0, x1) = Vector256.Widen(x);
+                pos0 += x0 & Vector256.GreaterThan(x0, dtp);
+                pos1 += x1 & Vector256.GreaterThan(x1, dtp);
+                neg0 += x0 & Vector256.LessThan(x0, dtn);
+                neg1 += x1 & Vector256.LessThan(x1, dtn);
             }
             state.KeptPositive += Vector256.Sum(countPos);
             state.KeptNegative += Vector256.Sum(countNeg);
@@ -106,31 +108,35 @@ internal static unsafe class SelectionMarking
 
     static void MarkMassRange(ReadOnlySpan<float> r, int start, int end, SelectionCut pos, SelectionCut neg, Span<bool> keep, ref MarkState state)
     {
-        float tp = pos.Threshold, tn = -neg.Threshold;
         for (int i = start; i < end; i++)
         {
             float x = r[i];
-            bool kept = false;
-            if (x > 0f)
-            {
-                kept = x > tp || (x == tp && state.PositiveTies++ >= pos.Ties);
-                if (kept)
-                {
-                    state.KeptPositive++;
-                    state.PositiveSum += x;
-                }
-            }
-            else if (x < 0f)
-            {
-                kept = x < tn || (x == tn && state.NegativeTies++ >= neg.Ties);
-                if (kept)
-                {
-                    state.KeptNegative++;
-                    state.NegativeSum += x;
-                }
-            }
+            bool kept = KeepsByMass(x, pos, neg, ref state);
+            if (kept && x > 0f)
+                state.PositiveSum += x;
+            else if (kept)
+                state.NegativeSum += x;
             keep[i] = kept;
         }
+    }
+
+    /// <summary>Mass mode's decision for one entry, in flat order: counts the ties seen so far and the kept entries.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static bool KeepsByMass(float x, SelectionCut pos, SelectionCut neg, ref MarkState state)
+    {
+        if (x > 0f)
+        {
+            bool kept = x > pos.Threshold || (x == pos.Threshold && state.PositiveTies++ >= pos.Ties);
+            state.KeptPositive += kept ? 1 : 0;
+            return kept;
+        }
+        if (x < 0f)
+        {
+            bool kept = x < -neg.Threshold || (x == -neg.Threshold && state.NegativeTies++ >= neg.Ties);
+            state.KeptNegative += kept ? 1 : 0;
+            return kept;
+        }
+        return false;
     }
 
     /// <summary>
@@ -218,7 +224,8 @@ internal static unsafe class SelectionMarking
     struct MarkState
     {
         public int PositiveTies, NegativeTies, MagnitudeTies, KeptPositive, KeptNegative;
-        public double PositiveSum, NegativeSum;
+        public double PositiveSum, NegativeSum, SumAfter;
+        public bool SawNaN;
 
         public readonly SelectionResult ToResult() => new(KeptPositive, KeptNegative, 0, PositiveSum, 0, NegativeSum);
     }

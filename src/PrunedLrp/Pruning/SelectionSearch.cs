@@ -34,13 +34,14 @@ internal static class SelectionSearch
     /// Mass mode on one sign's magnitudes <paramref name="v"/> (all &gt; 0; reordered in place): the cut of the longest
     /// prefix of the ascending order (ties: lower index first) whose sum is <c>&lt;= p * total</c>. Returned as
     /// <see cref="SelectionCut"/> with <c>Ties</c> = how many entries equal to the threshold (lowest index first) are
-    /// pruned. <c>p &gt;= 1</c> prunes all; for <c>p &lt; 1</c> the largest entry (the last in that order) always survives,
-    /// even where double rounding would say otherwise.
+    /// pruned, and <see cref="SelectionCut.PrunedMass"/> = the sum of the pruned entries. <c>p &gt;= 1</c> prunes all;
+    /// for <c>p &lt; 1</c> the largest entry (the last in that order) always survives, even where double rounding would
+    /// say otherwise.
     /// </summary>
     internal static SelectionCut MassCut(Span<float> v, double total, double p, int maxRounds)
     {
         if (v.IsEmpty || p >= 1)
-            return SelectionCut.PruneAll;
+            return SelectionCut.PruneAll with { PrunedMass = total };
         // p == 0 would give 0 * inf = NaN when the total overflowed to +inf; the empty prefix is always allowed.
         double budget = p == 0 ? 0 : p * total;
         double pruned = 0; // sum of the entries known to be pruned (all below the candidates); always <= budget
@@ -65,20 +66,20 @@ internal static class SelectionSearch
                 {
                     ifAllPruned = new SelectionCut(lo, 0); // prune below lo, keep from lo's first tie on
                     candSum = belowSum;
-                    cand = cand[..SelectionKernels.Compact(cand, cand, new SelectionFilters.Below(lo), out _)];
+                    cand = cand[..SelectionKernels.CompactWithoutSum(cand, cand, new SelectionFilters.Below(lo))];
                 }
                 else if (pruned + belowSum + middleSum > budget && middle < cand.Length)
                 {
                     pruned += belowSum;
                     ifAllPruned = new SelectionCut(hi, int.MaxValue); // prune up to hi and all its ties
                     candSum = middleSum;
-                    cand = cand[..SelectionKernels.Compact(cand, cand, new SelectionFilters.Between(lo, hi), out _)];
+                    cand = cand[..SelectionKernels.CompactWithoutSum(cand, cand, new SelectionFilters.Between(lo, hi))];
                 }
                 else if (pruned + belowSum + middleSum <= budget && below + middle < cand.Length)
                 {
                     pruned += belowSum + middleSum;
                     candSum -= belowSum + middleSum;
-                    cand = cand[..SelectionKernels.Compact(cand, cand, new SelectionFilters.Above(hi), out _)];
+                    cand = cand[..SelectionKernels.CompactWithoutSum(cand, cand, new SelectionFilters.Above(hi))];
                 }
                 else
                 {
@@ -98,18 +99,18 @@ internal static class SelectionSearch
             {
                 ifAllPruned = new SelectionCut(pivot, 0);
                 candSum = lessSum;
-                cand = cand[..SelectionKernels.Compact(cand, cand, new SelectionFilters.Below(pivot), out _)];
+                cand = cand[..SelectionKernels.CompactWithoutSum(cand, cand, new SelectionFilters.Below(pivot))];
                 continue;
             }
             pruned += lessSum;
             int ties = TiesWithin(pruned, budget, pivot, equal);
             if (ties < equal)
-                return new SelectionCut(pivot, ties);
+                return new SelectionCut(pivot, ties) { PrunedMass = pruned + (double)pivot * ties };
             pruned += (double)pivot * equal;
             if (less + equal == cand.Length)
-                return ifAllPruned ?? new SelectionCut(pivot, equal - 1);
+                return ifAllPruned is SelectionCut all ? all with { PrunedMass = pruned } : new SelectionCut(pivot, equal - 1) { PrunedMass = pruned - pivot };
             candSum -= lessSum + (double)pivot * equal;
-            cand = cand[..SelectionKernels.Compact(cand, cand, new SelectionFilters.Above(pivot), out _)];
+            cand = cand[..SelectionKernels.CompactWithoutSum(cand, cand, new SelectionFilters.Above(pivot))];
         }
     }
 
@@ -145,17 +146,17 @@ internal static class SelectionSearch
                 int length = cand.Length;
                 if (before + below > pruneCount)
                 {
-                    cand = cand[..SelectionKernels.Compact(cand, cand, new SelectionFilters.Below(lo), out _)];
+                    cand = cand[..SelectionKernels.CompactWithoutSum(cand, cand, new SelectionFilters.Below(lo))];
                 }
                 else if (before + below + middle > pruneCount && middle < cand.Length)
                 {
                     before += below;
-                    cand = cand[..SelectionKernels.Compact(cand, cand, new SelectionFilters.Between(lo, hi), out _)];
+                    cand = cand[..SelectionKernels.CompactWithoutSum(cand, cand, new SelectionFilters.Between(lo, hi))];
                 }
                 else if (before + below + middle <= pruneCount)
                 {
                     before += below + middle;
-                    cand = cand[..SelectionKernels.Compact(cand, cand, new SelectionFilters.Above(hi), out _)];
+                    cand = cand[..SelectionKernels.CompactWithoutSum(cand, cand, new SelectionFilters.Above(hi))];
                 }
                 else
                 {
@@ -171,7 +172,7 @@ internal static class SelectionSearch
             SelectionKernels.Scan(cand, pivot, out int less, out int equal, out _);
             if (before + less > pruneCount)
             {
-                cand = cand[..SelectionKernels.Compact(cand, cand, new SelectionFilters.Below(pivot), out _)];
+                cand = cand[..SelectionKernels.CompactWithoutSum(cand, cand, new SelectionFilters.Below(pivot))];
             }
             else if (before + less + equal > pruneCount)
             {
@@ -180,7 +181,7 @@ internal static class SelectionSearch
             else
             {
                 before += less + equal;
-                cand = cand[..SelectionKernels.Compact(cand, cand, new SelectionFilters.Above(pivot), out _)];
+                cand = cand[..SelectionKernels.CompactWithoutSum(cand, cand, new SelectionFilters.Above(pivot))];
             }
         }
     }
@@ -196,19 +197,19 @@ internal static class SelectionSearch
                 int first = i;
                 while (first > 0 && cand[first - 1] == cand[i])
                     first--;
-                return new SelectionCut(cand[i], i - first);
+                return new SelectionCut(cand[i], i - first) { PrunedMass = pruned };
             }
             pruned += cand[i];
         }
         if (ifAllPruned is SelectionCut cut)
-            return cut;
+            return cut with { PrunedMass = pruned };
         if (cand.IsEmpty)
-            return SelectionCut.PruneAll;
+            return SelectionCut.PruneAll with { PrunedMass = pruned };
         // Everything fits only through rounding (p < 1 here): keep the last entry of the order, the maximum.
         int top = cand.Length - 1;
         while (top > 0 && cand[top - 1] == cand[^1])
             top--;
-        return new SelectionCut(cand[^1], cand.Length - 1 - top);
+        return new SelectionCut(cand[^1], cand.Length - 1 - top) { PrunedMass = pruned - cand[^1] };
     }
 
     /// <summary>The largest m in [0, count] with <c>pruned + m * t &lt;= budget</c> (t &gt; 0).</summary>
@@ -249,7 +250,7 @@ internal static class SelectionSearch
     {
         for (int i = 0; i < sample.Length; i++)
             sample[i] = cand[Draw(ref rng, cand.Length)];
-        sample.Sort();
+        SampleSort.SortNonNegative(sample, stackalloc float[SampleSize]);
     }
 
     /// <summary>Median of three candidates drawn at random.</summary>

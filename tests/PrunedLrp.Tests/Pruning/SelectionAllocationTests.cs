@@ -16,6 +16,7 @@ public class SelectionAllocationTests
         var ties = Make(Kind.Ties, n, seed: 2);
         var keep = new bool[normal.Length];
         var scratch = new float[RelevanceSelection.BothSignsScratchLength(normal.Length)];
+        var lambdaWork = (float[])normal.Clone();
         void RunAll()
         {
             RelevanceSelection.SelectByMass(normal, 0.9, 0.5, keep, scratch);
@@ -27,6 +28,8 @@ public class SelectionAllocationTests
             RelevanceSelection.SelectByMassCore(normal, 0.9, 0.5, keep, scratch, maxRounds: 2);
             RelevanceSelection.SelectTopKCore(normal, 77, keep, scratch, maxRounds: 2);
             PruningPasses.Sum(normal);
+            LambdaPruning.ByMass(0, 0, lambdaWork, 0.9, 0.5, keep, scratch);      // one pass: marks and scales
+            LambdaPruning.ByMass(0, 0, lambdaWork, 0.5, 0.99999, keep, scratch);  // tiny kept mass: marks, then scales
         }
         Support.SteadyState.WarmUp(RunAll);
         long worker = Kernels.KernelAllocationTests.WorkerThreadAllocatedBytes();

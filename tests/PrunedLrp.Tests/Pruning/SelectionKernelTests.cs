@@ -78,6 +78,9 @@ public class SelectionKernelTests
         var inPlace = (float[])src.Clone();
         count = SelectionKernels.Compact(inPlace, inPlace, filter, out _);
         Assert.Equal(expected.AsSpan(0, expectedCount).ToArray(), inPlace.AsSpan(0, count).ToArray());
+        inPlace = (float[])src.Clone();
+        count = SelectionKernels.CompactWithoutSum(inPlace, inPlace, filter);
+        Assert.Equal(expected.AsSpan(0, expectedCount).ToArray(), inPlace.AsSpan(0, count).ToArray());
     }
 
     [Fact]
