@@ -2,7 +2,10 @@ using System.Globalization;
 using BenchmarkDotNet.Running;
 using PrunedLrp.Bench;
 
-// `quick [repeats] [filter]`, `quick-conv [repeats]`, `quick-dense [repeats]` print Stopwatch GFLOP/s tables; anything else goes to BenchmarkDotNet.
+// `quick [repeats] [filter]`, `quick-conv [repeats]`, `quick-dense [repeats]` print Stopwatch GFLOP/s tables;
+// `layers MODEL [repeats]`, `selection MODEL [repeats]`, `lambda MODEL [repeats] [p]` and `scaling [length]` time a
+// model's layers, its pruning points' selection, its PLRP-λ pruning and the genomics length scaling; anything else
+// goes to BenchmarkDotNet.
 int Repeats(int index) => args.Length > index ? int.Parse(args[index], CultureInfo.InvariantCulture) : 7;
 if (args.Length > 0 && args[0] == "quick")
 {
