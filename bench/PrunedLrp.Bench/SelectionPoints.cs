@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using PrunedLrp.Composites;
 using PrunedLrp.Pruning;
 
 namespace PrunedLrp.Bench;
@@ -14,14 +13,7 @@ internal static class SelectionPoints
 {
     public static void Run(string path, int repeats)
     {
-        var model = Model.Load(path);
-        var random = new Random(1);
-        var x = new float[model.InputSize];
-        for (int i = 0; i < x.Length; i++)
-            x[i] = (float)random.NextDouble();
-        var explainer = new Explainer(model, NamedComposites.Get("epsilon-plus-flat"));
-        explainer.Explain(x, [], new float[x.Length]);
-        var points = model.PruningPoints().Select(id => explainer.NodeRelevance(id).ToArray()).ToArray();
+        var points = PointRelevance.Of(path);
         int largest = points.Max(p => p.Length);
         var keep = new bool[largest];
         var scratch = new float[RelevanceSelection.BothSignsScratchLength(largest)];
