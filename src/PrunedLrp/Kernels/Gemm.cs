@@ -168,7 +168,7 @@ public static unsafe class Gemm
             M = m, N = n, K = k, C = c, Ldc = ldc, Accumulate = accumulate,
             Kernel = fma ? &GemmMicroKernel.Fma6x16 : &GemmMicroKernel.Portable6x16,
             UseFmaEdgeKernels = fma,
-            UseWideKernel = fma && GemmMicroKernel512.Enabled, // = UsesAvx512
+            UseWideKernel = UsesAvx512,
         };
     }
 

@@ -75,14 +75,13 @@ public static unsafe class RelevanceSelection
 
     /// <summary>
     /// <see cref="SelectByMass"/> with each sign's copy and cut search on its own kernel thread, for points of at least
-    /// <see cref="PassHalves.From"/> entries (smaller ones run as <see cref="SelectByMass"/>). Each sign's search sees the
-    /// same values in the same order as there, so the cuts, the marks and the masses are the same.
+    /// <see cref="PassHalves.From"/> entries (smaller ones one sign after the other, as <see cref="SelectByMass"/> does).
+    /// Each sign's search sees the same values in the same order as there, so the cuts, the marks and the masses are the
+    /// same.
     /// </summary>
     internal static SelectionResult SelectByMassOnBothThreads(ReadOnlySpan<float> r, double pPos, double pNeg, Span<bool> keep, Span<float> scratch)
     {
         CheckBuffers(r.Length, keep.Length, scratch.Length / 2);
-        if (r.Length < PassHalves.From)
-            return SelectByMass(r, pPos, pNeg, keep, scratch);
         var cuts = CutBothSigns(r, pPos, pNeg, scratch);
         var kept = SelectionMarking.MarkMass(r, cuts.Positive, cuts.Negative, keep);
         return kept with { PositiveMass = cuts.PositiveMass, NegativeMass = -cuts.NegativeMagnitude };

@@ -82,14 +82,6 @@ internal static unsafe partial class SelectionMarking
         return new ScaledMarks(state.KeptPositive, state.KeptNegative, state.SawNaN, state.SumAfter);
     }
 
-    /// <summary>Scalar form of <see cref="MarkAndScale"/> (one ordered pass).</summary>
-    internal static ScaledMarks MarkAndScaleScalar(Span<float> r, SelectionCut pos, SelectionCut neg, float lambdaPos, float lambdaNeg)
-    {
-        var state = default(MarkState);
-        MarkAndScaleRange(r, 0, r.Length, pos, neg, lambdaPos, lambdaNeg, ref state);
-        return new ScaledMarks(state.KeptPositive, state.KeptNegative, state.SawNaN, state.SumAfter);
-    }
-
     static void MarkAndScaleRange(Span<float> r, int start, int end, SelectionCut pos, SelectionCut neg, float lambdaPos, float lambdaNeg, ref MarkState state)
     {
         for (int i = start; i < end; i++)
