@@ -222,19 +222,19 @@ public sealed unsafe partial class ConvOperator
         {
             var xg = x.Slice(b * s.InSize + g * cinG * plane, cinG * plane);
             var yg = y.Slice(b * s.OutSize + g * coutG * n, coutG * n);
-            if (!bias.IsEmpty)
-                for (int o = 0; o < coutG; o++) yg.Slice(o * n, n).Fill(bias[g * coutG + o]);
+            // The bias goes in as each register tile starts (hot in L1, on both threads), not as a pass over y first.
+            var rowBias = bias.IsEmpty ? default : bias.Slice(g * coutG, coutG);
             var panels = new WeightPanels { Weight = pw + (long)g * coutG * k, Stride = k, Map = _map };
             var a = _perCall ? LeftOperand.PackedBy(coutG, k, &WeightPanels.PackRows, &panels) : LeftOperand.Of(_forward[g]);
             if (_pointwise)
             {
-                Gemm.Multiply(a, n, xg, n, yg, n, accumulate: !bias.IsEmpty);
+                Gemm.Multiply(a, n, xg, n, yg, n, accumulate: false, rowBias);
                 continue;
             }
             fixed (float* px = xg)
             {
                 var columns = ImplicitColumns.Of(s, px);
-                Gemm.Multiply(a, n, &ImplicitColumns.Pack, &columns, yg, n, accumulate: !bias.IsEmpty);
+                Gemm.Multiply(a, n, &ImplicitColumns.Pack, &columns, yg, n, accumulate: false, rowBias);
             }
         }
         GC.KeepAlive(_forward); // LeftOperand holds only the panels' address

@@ -86,15 +86,17 @@ public static unsafe class Gemm
     }
 
     /// <summary><c>C (+)= A B</c> with A as <paramref name="a"/> gives it (packed once, or block by block) and B k x n
-    /// row-major with leading dimension <paramref name="ldb"/>.</summary>
-    internal static void Multiply(in LeftOperand a, int n, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate)
+    /// row-major with leading dimension <paramref name="ldb"/>; with <paramref name="rowBias"/> (m values, not with
+    /// <paramref name="accumulate"/>), <c>C = A B + bias 1^T</c>.</summary>
+    internal static void Multiply(in LeftOperand a, int n, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate,
+        ReadOnlySpan<float> rowBias = default)
     {
         CheckOperand(false, a.Columns, n, b.Length, ldb, nameof(b));
         fixed (float* pb = b)
         {
             var g = LeftArgs(a, n, c, ldc, accumulate);
             g.B = pb; g.Ldb = ldb;
-            Run(ref g, c);
+            Run(ref g, c, rowBias);
         }
     }
 
@@ -104,11 +106,11 @@ public static unsafe class Gemm
     /// read-only <paramref name="context"/>.
     /// </summary>
     internal static void Multiply(in LeftOperand a, int n, delegate*<void*, int, int, int, int, float*, void> packB, void* context,
-        Span<float> c, int ldc, bool accumulate)
+        Span<float> c, int ldc, bool accumulate, ReadOnlySpan<float> rowBias = default)
     {
         var g = LeftArgs(a, n, c, ldc, accumulate);
         g.PackBFrom = packB; g.PackBContext = context;
-        Run(ref g, c);
+        Run(ref g, c, rowBias);
     }
 
     static GemmArgs LeftArgs(in LeftOperand a, int n, Span<float> c, int ldc, bool accumulate)
@@ -120,11 +122,20 @@ public static unsafe class Gemm
         return g;
     }
 
-    static void Run(ref GemmArgs g, Span<float> c)
+    static void Run(ref GemmArgs g, Span<float> c, ReadOnlySpan<float> rowBias)
     {
+        if (!rowBias.IsEmpty)
+        {
+            if (g.Accumulate)
+                throw new ArgumentException("a row bias starts C afresh, so it cannot be combined with accumulate", nameof(rowBias));
+            if (rowBias.Length < g.M)
+                throw new ArgumentException($"the row bias has {rowBias.Length} values, want {g.M}", nameof(rowBias));
+        }
         fixed (float* pc = c)
+        fixed (float* pbias = rowBias)
         {
             g.C = pc;
+            g.RowBias = pbias;
             GemmDriver.Run(ref g);
         }
     }

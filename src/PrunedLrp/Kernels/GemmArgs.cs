@@ -16,6 +16,11 @@ internal unsafe struct GemmArgs
     public float* C;
     public int Ldc;
     public bool Accumulate;
+
+    /// <summary>When set (and <see cref="Accumulate"/> is not), C starts from row i's bias instead of zero:
+    /// <c>C = A B + bias 1^T</c>. Each register tile takes its rows' bias just before its first depth block, while the tile
+    /// is hot, instead of a pass over all of C before the product.</summary>
+    public float* RowBias;
     public float* PackedA;
     public int PackedAWidth;
     public float* PackedB;

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using static PrunedLrp.Kernels.GemmBlocking;
 
 namespace PrunedLrp.Kernels;
@@ -24,7 +25,7 @@ internal static unsafe class GemmDriver
         if (g.K == 0)
         {
             if (!g.Accumulate)
-                for (int i = 0; i < g.M; i++) new Span<float>(g.C + (long)i * g.Ldc, g.N).Clear();
+                for (int i = 0; i < g.M; i++) new Span<float>(g.C + (long)i * g.Ldc, g.N).Fill(g.RowBias == null ? 0f : g.RowBias[i]);
             return;
         }
         int mPanels = (g.M + MR - 1) / MR, nPanels = (g.N + NR - 1) / NR;
@@ -99,6 +100,7 @@ internal static unsafe class GemmDriver
                     bp = packB;
                 }
                 bool accumulate = g.Accumulate || pc > 0;
+                float* bias = accumulate || g.RowBias == null ? null : g.RowBias;
                 for (int ic = m0; ic < m1; ic += MC)
                 {
                     int mc = Math.Min(MC, m1 - ic);
@@ -118,14 +120,16 @@ internal static unsafe class GemmDriver
                         GemmPacking.PackA(src, g.Lda, g.TransA, mc, kc, packA);
                         ap = packA;
                     }
-                    Macro(ref g, mc, nc, kc, ap, bp, g.C + (long)ic * g.Ldc + jc, accumulate);
+                    Macro(ref g, mc, nc, kc, ap, bp, g.C + (long)ic * g.Ldc + jc, accumulate, bias == null ? null : bias + ic);
                 }
             }
         }
     }
 
-    static void Macro(ref GemmArgs g, int mc, int nc, int kc, float* ap, float* bp, float* c, bool accumulate)
+    // rowBias (rows [ic, ic + mc) of GemmArgs.RowBias, or null): each tile is set to its rows' bias and then accumulated.
+    static void Macro(ref GemmArgs g, int mc, int nc, int kc, float* ap, float* bp, float* c, bool accumulate, float* rowBias)
     {
+        if (rowBias != null) accumulate = true;
         var kernel = g.Kernel;
         int ldc = g.Ldc;
         bool wide = g.UseWideKernel;
@@ -140,6 +144,7 @@ internal static unsafe class GemmDriver
                 for (; ir + 2 * MR <= mc; ir += 2 * MR)
                 {
                     float* a = ap + (long)ir * kc;
+                    if (rowBias != null) FillTile(c + (long)ir * ldc + jr, ldc, 2 * MR, NR, rowBias + ir);
                     GemmMicroKernel512.Fma12x16(kc, a, a + (long)MR * kc, b, c + (long)ir * ldc + jr, ldc, accumulate);
                 }
             }
@@ -148,9 +153,30 @@ internal static unsafe class GemmDriver
                 int mr = Math.Min(MR, mc - ir);
                 float* a = ap + (long)ir * kc;
                 float* cc = c + (long)ir * ldc + jr;
+                if (rowBias != null) FillTile(cc, ldc, mr, nr, rowBias + ir);
                 if (mr == 1 && g.UseFmaEdgeKernels) GemmMicroKernel.Fma1x16(kc, a, b, cc, nr, accumulate);
                 else if (nr <= 8 && g.UseFmaEdgeKernels) GemmMicroKernel.Fma6x8(kc, a, b, cc, ldc, mr, nr, accumulate);
                 else kernel(kc, a, b, cc, ldc, mr, nr, accumulate);
+            }
+        }
+    }
+
+    // Sets rows x columns of C at c (columns <= NR) to each row's bias.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void FillTile(float* c, int ldc, int rows, int columns, float* bias)
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            float* row = c + (long)r * ldc;
+            if (columns == NR)
+            {
+                var value = Vector256.Create(bias[r]);
+                value.Store(row);
+                value.Store(row + 8);
+            }
+            else
+            {
+                for (int j = 0; j < columns; j++) row[j] = bias[r];
             }
         }
     }

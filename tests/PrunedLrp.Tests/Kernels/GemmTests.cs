@@ -112,6 +112,48 @@ public class GemmTests
                 Assert.Equal(transA ? a[p * lda + i] : a[i * lda + p], unpacked[i * k + p]);
     }
 
+    /// <summary>
+    /// C = A B + bias 1^T, the bias set per register tile: against the plain loop started from the bias. The sizes cross
+    /// the tiles (m = 6 mod 12 leaves a 6-row panel to the 6 x 16 tile where the AVX-512 12 x 16 one runs), the depth
+    /// blocks (only the first takes the bias), both threads, and k = 0 (C is the bias alone). Stale values in C must go.
+    /// </summary>
+    [Fact]
+    public unsafe void Multiply_RowBias_MatchesReference()
+    {
+        var rng = new Random(11);
+        int[][] shapes = [[1, 1, 1], [6, 16, 5], [18, 17, 3], [13, 40, 515], [121, 300, 257], [30, 3000, 40], [7, 9, 0], [0, 5, 4], [5, 0, 4]];
+        foreach (var shape in shapes)
+        for (int trial = 0; trial < 4; trial++)
+        {
+            int m = shape[0], n = shape[1], k = shape[2];
+            if (trial >= 2) (m, n, k) = (Sizes[rng.Next(Sizes.Length)], Sizes[rng.Next(Sizes.Length)], Sizes[rng.Next(Sizes.Length)]);
+            int ldc = n + rng.Next(3);
+            var a = KernelAssert.Random(rng, m * k);
+            var b = KernelAssert.Random(rng, k * n);
+            var bias = KernelAssert.Random(rng, m + 2); // longer than needed: only the first m are read
+            var c = KernelAssert.Random(rng, m * ldc);  // stale values, to be overwritten (the row gaps kept)
+            var start = (float[])c.Clone();
+            for (int i = 0; i < m; i++)
+                start.AsSpan(i * ldc, n).Fill(bias[i]);
+            var expected = ReferenceGemm.Multiply(false, false, m, n, k, a, k, b, n, start, ldc, accumulate: true);
+            var packed = PackedMatrix.PackLeft(false, m, k, a, k);
+            Gemm.Multiply(LeftOperand.Of(packed), n, b, n, c, ldc, accumulate: false, rowBias: bias);
+            KernelAssert.Close(expected, c, k, $"row bias {m}x{n}x{k} ldc={ldc}");
+        }
+    }
+
+    [Fact]
+    public void Multiply_RowBiasWithAccumulateOrTooShort_Throws()
+    {
+        var packed = PackedMatrix.PackLeft(false, 3, 2, new float[6], 2);
+        var b = new float[8];
+        var c = new float[12];
+        var accumulate = Assert.Throws<ArgumentException>(() => Gemm.Multiply(LeftOperand.Of(packed), 4, b, 4, c, 4, accumulate: true, rowBias: new float[3]));
+        Assert.Contains("accumulate", accumulate.Message);
+        var shortBias = Assert.Throws<ArgumentException>(() => Gemm.Multiply(LeftOperand.Of(packed), 4, b, 4, c, 4, accumulate: false, rowBias: new float[2]));
+        Assert.Contains("2 values, want 3", shortBias.Message);
+    }
+
     [Fact]
     public void Multiply_ConcurrentCallers_AllCorrect()
     {
