@@ -39,6 +39,46 @@ internal static class Stabilizer
             Unsafe.Add(ref sr, i) = Unsafe.Add(ref rr, i) / Apply(Unsafe.Add(ref zr, i), eps);
     }
 
+    /// <summary>
+    /// The Norm rule of a sum <c>z = a + b</c> in one pass: <c>s = r / stab(z)</c>, <c>rA = a * s</c> and, when
+    /// <paramref name="rB"/> is not empty, <c>rB = b * s</c>; the same float operations as <see cref="Divide"/> followed by
+    /// two products, without writing s (rA and rB may alias a, b or r).
+    /// </summary>
+    public static void Share(ReadOnlySpan<float> r, ReadOnlySpan<float> z, float eps, ReadOnlySpan<float> a, ReadOnlySpan<float> b,
+        Span<float> rA, Span<float> rB)
+    {
+        int n = rA.Length, i = 0;
+        bool second = !rB.IsEmpty;
+        if (r.Length < n || z.Length < n || a.Length < n || (second && (b.Length < n || rB.Length < n)))
+            throw new ArgumentException("r, z, a (and b, rB) must be at least as long as rA");
+        ref float rr = ref MemoryMarshal.GetReference(r);
+        ref float zr = ref MemoryMarshal.GetReference(z);
+        ref float ar = ref MemoryMarshal.GetReference(a);
+        ref float br = ref MemoryMarshal.GetReference(b);
+        ref float outA = ref MemoryMarshal.GetReference(rA);
+        ref float outB = ref MemoryMarshal.GetReference(rB);
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var e = Vector256.Create(eps);
+            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                var quotient = Vector256.LoadUnsafe(ref rr, (nuint)i) / Apply(Vector256.LoadUnsafe(ref zr, (nuint)i), e);
+                var bv = second ? Vector256.LoadUnsafe(ref br, (nuint)i) : default; // read before rA may overwrite b
+                (Vector256.LoadUnsafe(ref ar, (nuint)i) * quotient).StoreUnsafe(ref outA, (nuint)i);
+                if (second)
+                    (bv * quotient).StoreUnsafe(ref outB, (nuint)i);
+            }
+        }
+        for (; i < n; i++)
+        {
+            float quotient = Unsafe.Add(ref rr, i) / Apply(Unsafe.Add(ref zr, i), eps);
+            float bi = second ? Unsafe.Add(ref br, i) : 0f;
+            Unsafe.Add(ref outA, i) = Unsafe.Add(ref ar, i) * quotient;
+            if (second)
+                Unsafe.Add(ref outB, i) = bi * quotient;
+        }
+    }
+
     /// <summary><c>s = mask * r / stab(z)</c> where <c>mask = (select(z))</c>: keeps outputs with z &gt; 0
     /// (<paramref name="positive"/>) or z &lt; 0, zero elsewhere (Gamma's output split).</summary>
     public static void DivideWhere(ReadOnlySpan<float> r, ReadOnlySpan<float> den, float eps, ReadOnlySpan<float> z, bool positive, Span<float> s)

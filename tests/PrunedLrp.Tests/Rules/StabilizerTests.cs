@@ -57,6 +57,46 @@ public class StabilizerTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Lengths))]
+    public void Share_MatchesPlainLoop(int n)
+    {
+        var rng = new Random(n + 7);
+        var r = Values(rng, n);
+        var z = Values(rng, n);
+        var a = Values(rng, n);
+        var b = Values(rng, n);
+        if (n > 2) r[n / 2] = float.NaN;
+        var expectedA = Enumerable.Range(0, n).Select(i => a[i] * (r[i] / Stab(z[i]))).ToArray();
+        var expectedB = Enumerable.Range(0, n).Select(i => b[i] * (r[i] / Stab(z[i]))).ToArray();
+
+        var rA = Enumerable.Repeat(9f, n).ToArray(); // stale values must be overwritten
+        var rB = Enumerable.Repeat(9f, n).ToArray();
+        Stabilizer.Share(r, z, Eps, a, b, rA, rB);
+        Assert.Equal(expectedA, rA);
+        Assert.Equal(expectedB, rB);
+
+        // One input only (the second one's relevance not wanted), written over its own input.
+        var aliased = (float[])a.Clone();
+        Stabilizer.Share(r, z, Eps, aliased, default, aliased, default);
+        Assert.Equal(expectedA, aliased);
+
+        // Outputs over the other operand: each lane reads a and b before it writes.
+        var swapA = (float[])b.Clone();
+        var swapB = (float[])a.Clone();
+        Stabilizer.Share(r, z, Eps, swapB, swapA, swapA, swapB);
+        Assert.Equal(expectedA, swapA);
+        Assert.Equal(expectedB, swapB);
+    }
+
+    [Fact]
+    public void Share_ShortOperand_Throws()
+    {
+        var ok = new float[9];
+        Assert.Throws<ArgumentException>(() => Stabilizer.Share(ok, ok, Eps, new float[8], ok, new float[9], new float[9]));
+        Assert.Throws<ArgumentException>(() => Stabilizer.Share(ok, ok, Eps, ok, new float[8], new float[9], new float[9]));
+    }
+
     [Fact]
     public void DivideWhere_NaNOutsideTheMask_GivesZero()
     {
