@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace PrunedLrp.Kernels;
 
 /// <summary>
@@ -195,8 +197,10 @@ public sealed unsafe partial class ConvOperator
 
     static int FoldBlock(int rows, int positions) => Math.Clamp(FoldBlockFloats / Math.Max(1, rows), 1, Math.Max(1, positions));
 
-    /// <summary>y = conv(x, W) + bias (no bias term when <paramref name="bias"/> is empty).</summary>
-    public void Forward(ReadOnlySpan<float> x /* [batch, inC, H, W] */, ReadOnlySpan<float> bias, Span<float> y /* [batch, outC, oH, oW] */, int batch, Span<float> scratch)
+    /// <summary>y = conv(x, W) + bias (no bias term when <paramref name="bias"/> is empty); with <paramref name="rectify"/>,
+    /// y = max(conv(x, W) + bias, 0), a following ReLU applied as each part of y is finished (no pass of its own).</summary>
+    public void Forward(ReadOnlySpan<float> x /* [batch, inC, H, W] */, ReadOnlySpan<float> bias, Span<float> y /* [batch, outC, oH, oW] */, int batch, Span<float> scratch,
+        bool rectify = false)
     {
         var s = Shape;
         CheckCall(x.Length, y.Length, batch, scratch.Length, s.InSize, s.OutSize, nameof(x), nameof(y), nameof(scratch));
@@ -206,12 +210,13 @@ public sealed unsafe partial class ConvOperator
         {
             for (int b = 0; b < batch; b++)
                 RunDirect(&DirectForwardChunk, s, x.Slice(b * s.InSize, s.InSize), bias, y.Slice(b * s.OutSize, s.OutSize), s.OutChannels);
+            if (rectify) TensorPrimitives.Max(y[..(batch * s.OutSize)], 0f, y); // the direct sums are small layers
             return;
         }
         if (!_perCall) PrepareForward();
         if (_winograd != null)
         {
-            RunWinograd(_winograd, x, s.InSize, bias, y, s.OutSize, batch, scratch);
+            RunWinograd(_winograd, x, s.InSize, bias, y, s.OutSize, batch, scratch, rectify);
             return;
         }
         int groups = s.Groups, cinG = s.InChannels / groups, coutG = s.OutChannels / groups;
@@ -228,13 +233,13 @@ public sealed unsafe partial class ConvOperator
             var a = _perCall ? LeftOperand.PackedBy(coutG, k, &WeightPanels.PackRows, &panels) : LeftOperand.Of(_forward[g]);
             if (_pointwise)
             {
-                Gemm.Multiply(a, n, xg, n, yg, n, accumulate: false, rowBias);
+                Gemm.Multiply(a, n, xg, n, yg, n, accumulate: false, rowBias, rectify);
                 continue;
             }
             fixed (float* px = xg)
             {
                 var columns = ImplicitColumns.Of(s, px);
-                Gemm.Multiply(a, n, &ImplicitColumns.Pack, &columns, yg, n, accumulate: false, rowBias);
+                Gemm.Multiply(a, n, &ImplicitColumns.Pack, &columns, yg, n, accumulate: false, rowBias, rectify);
             }
         }
         GC.KeepAlive(_forward); // LeftOperand holds only the panels' address
@@ -316,7 +321,7 @@ public sealed unsafe partial class ConvOperator
         : LeftOperand.PackedBy(k, coutG, &WeightPanels.PackColumns, panels);
 
     static void RunWinograd(Winograd3x3 op, ReadOnlySpan<float> source, int sourceSize, ReadOnlySpan<float> bias,
-        Span<float> destination, int destinationSize, int batch, Span<float> scratch)
+        Span<float> destination, int destinationSize, int batch, Span<float> scratch, bool rectify)
     {
         fixed (float* ps = source)
         fixed (float* pb = bias)
@@ -324,7 +329,7 @@ public sealed unsafe partial class ConvOperator
         fixed (float* pw = scratch)
         {
             for (int b = 0; b < batch; b++)
-                op.Run(ps + (long)b * sourceSize, bias.IsEmpty ? null : pb, pd + (long)b * destinationSize, pw);
+                op.Run(ps + (long)b * sourceSize, bias.IsEmpty ? null : pb, pd + (long)b * destinationSize, pw, rectify);
         }
     }
 

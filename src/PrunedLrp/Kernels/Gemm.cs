@@ -87,15 +87,16 @@ public static unsafe class Gemm
 
     /// <summary><c>C (+)= A B</c> with A as <paramref name="a"/> gives it (packed once, or block by block) and B k x n
     /// row-major with leading dimension <paramref name="ldb"/>; with <paramref name="rowBias"/> (m values, not with
-    /// <paramref name="accumulate"/>), <c>C = A B + bias 1^T</c>.</summary>
+    /// <paramref name="accumulate"/>), <c>C = A B + bias 1^T</c>; with <paramref name="rectify"/>, then <c>C = max(C, 0)</c>.</summary>
     internal static void Multiply(in LeftOperand a, int n, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate,
-        ReadOnlySpan<float> rowBias = default)
+        ReadOnlySpan<float> rowBias = default, bool rectify = false)
     {
         CheckOperand(false, a.Columns, n, b.Length, ldb, nameof(b));
         fixed (float* pb = b)
         {
             var g = LeftArgs(a, n, c, ldc, accumulate);
             g.B = pb; g.Ldb = ldb;
+            g.Rectify = rectify;
             Run(ref g, c, rowBias);
         }
     }
@@ -106,10 +107,11 @@ public static unsafe class Gemm
     /// read-only <paramref name="context"/>.
     /// </summary>
     internal static void Multiply(in LeftOperand a, int n, delegate*<void*, int, int, int, int, float*, void> packB, void* context,
-        Span<float> c, int ldc, bool accumulate, ReadOnlySpan<float> rowBias = default)
+        Span<float> c, int ldc, bool accumulate, ReadOnlySpan<float> rowBias = default, bool rectify = false)
     {
         var g = LeftArgs(a, n, c, ldc, accumulate);
         g.PackBFrom = packB; g.PackBContext = context;
+        g.Rectify = rectify;
         Run(ref g, c, rowBias);
     }
 

@@ -21,6 +21,9 @@ internal unsafe struct GemmArgs
     /// <c>C = A B + bias 1^T</c>. Each register tile takes its rows' bias just before its first depth block, while the tile
     /// is hot, instead of a pass over all of C before the product.</summary>
     public float* RowBias;
+
+    /// <summary>C = max(C, 0) after the last depth block, tile by tile while each is hot (a ReLU fused into the product).</summary>
+    public bool Rectify;
     public float* PackedA;
     public int PackedAWidth;
     public float* PackedB;

@@ -26,6 +26,8 @@ internal static unsafe class GemmDriver
         {
             if (!g.Accumulate)
                 for (int i = 0; i < g.M; i++) new Span<float>(g.C + (long)i * g.Ldc, g.N).Fill(g.RowBias == null ? 0f : g.RowBias[i]);
+            if (g.Rectify)
+                for (int i = 0; i < g.M; i++) RectifyRow(g.C + (long)i * g.Ldc, g.N);
             return;
         }
         int mPanels = (g.M + MR - 1) / MR, nPanels = (g.N + NR - 1) / NR;
@@ -101,6 +103,7 @@ internal static unsafe class GemmDriver
                 }
                 bool accumulate = g.Accumulate || pc > 0;
                 float* bias = accumulate || g.RowBias == null ? null : g.RowBias;
+                bool rectify = g.Rectify && pc + kc >= g.K;
                 for (int ic = m0; ic < m1; ic += MC)
                 {
                     int mc = Math.Min(MC, m1 - ic);
@@ -120,14 +123,15 @@ internal static unsafe class GemmDriver
                         GemmPacking.PackA(src, g.Lda, g.TransA, mc, kc, packA);
                         ap = packA;
                     }
-                    Macro(ref g, mc, nc, kc, ap, bp, g.C + (long)ic * g.Ldc + jc, accumulate, bias == null ? null : bias + ic);
+                    Macro(ref g, mc, nc, kc, ap, bp, g.C + (long)ic * g.Ldc + jc, accumulate, bias == null ? null : bias + ic, rectify);
                 }
             }
         }
     }
 
     // rowBias (rows [ic, ic + mc) of GemmArgs.RowBias, or null): each tile is set to its rows' bias and then accumulated.
-    static void Macro(ref GemmArgs g, int mc, int nc, int kc, float* ap, float* bp, float* c, bool accumulate, float* rowBias)
+    // rectify: the last depth block, so each finished tile gets max(c, 0) at once.
+    static void Macro(ref GemmArgs g, int mc, int nc, int kc, float* ap, float* bp, float* c, bool accumulate, float* rowBias, bool rectify)
     {
         if (rowBias != null) accumulate = true;
         var kernel = g.Kernel;
@@ -146,6 +150,7 @@ internal static unsafe class GemmDriver
                     float* a = ap + (long)ir * kc;
                     if (rowBias != null) FillTile(c + (long)ir * ldc + jr, ldc, 2 * MR, NR, rowBias + ir);
                     GemmMicroKernel512.Fma12x16(kc, a, a + (long)MR * kc, b, c + (long)ir * ldc + jr, ldc, accumulate);
+                    if (rectify) RectifyTile(c + (long)ir * ldc + jr, ldc, 2 * MR, NR);
                 }
             }
             for (; ir < mc; ir += MR)
@@ -157,6 +162,7 @@ internal static unsafe class GemmDriver
                 if (mr == 1 && g.UseFmaEdgeKernels) GemmMicroKernel.Fma1x16(kc, a, b, cc, nr, accumulate);
                 else if (nr <= 8 && g.UseFmaEdgeKernels) GemmMicroKernel.Fma6x8(kc, a, b, cc, ldc, mr, nr, accumulate);
                 else kernel(kc, a, b, cc, ldc, mr, nr, accumulate);
+                if (rectify) RectifyTile(cc, ldc, mr, nr);
             }
         }
     }
@@ -179,6 +185,31 @@ internal static unsafe class GemmDriver
                 for (int j = 0; j < columns; j++) row[j] = bias[r];
             }
         }
+    }
+
+    // max(c, 0) over rows x columns at c (columns <= NR); Vector256.Max as TensorPrimitives.Max: NaN stays, -0 becomes +0.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void RectifyTile(float* c, int ldc, int rows, int columns)
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            float* row = c + (long)r * ldc;
+            if (columns == NR)
+            {
+                Vector256.Max(Vector256.Load(row), Vector256<float>.Zero).Store(row);
+                Vector256.Max(Vector256.Load(row + 8), Vector256<float>.Zero).Store(row + 8);
+            }
+            else
+            {
+                RectifyRow(row, columns);
+            }
+        }
+    }
+
+    static void RectifyRow(float* row, int length)
+    {
+        var span = new Span<float>(row, length);
+        System.Numerics.Tensors.TensorPrimitives.Max(span, 0f, span);
     }
 
     // Per-thread packing buffer (pinned, 64-byte aligned), grown on demand and then reused by every call.

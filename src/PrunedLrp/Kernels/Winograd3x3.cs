@@ -187,15 +187,16 @@ internal sealed unsafe class Winograd3x3
     // (F(2x2, 3x3) reads 18 floats from 2 tx0, F(4x4, 3x3) 36 from 4 tx0).
     static int RowLength(int outWidth, int tile) => tile * GemmBlocking.RoundUp(Tiles(outWidth, tile), 8) + 8;
 
-    /// <summary>y = conv(x) (+ bias when <paramref name="bias"/> is not null) for one sample.</summary>
-    public void Run(float* x, float* bias, float* y, float* scratch)
+    /// <summary>y = conv(x) (+ bias when <paramref name="bias"/> is not null) for one sample; with
+    /// <paramref name="rectify"/>, max(y, 0) (a following ReLU, applied as the output transform writes y).</summary>
+    public void Run(float* x, float* bias, float* y, float* scratch, bool rectify = false)
     {
         var job = new Job
         {
             InChannels = _inChannels, OutChannels = _outChannels, InHeight = _inHeight, InWidth = _inWidth,
             OutHeight = _outHeight, OutWidth = _outWidth, PadTop = _padTop, PadLeft = _padLeft,
             TileColumns = _tileColumns, RowLength = _rowLength, Tile = _tile,
-            X = x, Y = y, Bias = bias,
+            X = x, Y = y, Bias = bias, Rectify = rectify,
             V = scratch,
             Rows = scratch + RowsOffset(_inChannels, _outChannels, _tileColumns, _blockRows, _tile),
         };
@@ -237,6 +238,7 @@ internal sealed unsafe class Winograd3x3
     {
         public int InChannels, OutChannels, InHeight, InWidth, OutHeight, OutWidth, PadTop, PadLeft, TileColumns, RowLength, Tile;
         public float* X, Y, Bias, V, M, Rows;
+        public bool Rectify;
         public int TileRow0, TileRow1, Tiles, Channels, Parts;
         // Thread blocks: the packed U_ξ, blocks claimed from NextBlock, and each thread's scratch area (Area floats).
         public float** U;
@@ -340,8 +342,8 @@ internal sealed unsafe class Winograd3x3
                 for (int tx0 = 0; tx0 < j.TileColumns; tx0 += 8)
                 {
                     int columns = Math.Min(8 * m, j.OutWidth - m * tx0);
-                    if (m == 2) WinogradTransforms.Output(src + tx0, plane, bias, outputs[0], outputs[1], tx0, columns);
-                    else WinogradTransforms4.Output(src + tx0, plane, bias, outputs, tx0, columns);
+                    if (m == 2) WinogradTransforms.Output(src + tx0, plane, bias, outputs[0], outputs[1], tx0, columns, j.Rectify);
+                    else WinogradTransforms4.Output(src + tx0, plane, bias, outputs, tx0, columns, j.Rectify);
                 }
             }
         }

@@ -89,7 +89,7 @@ internal static unsafe class WinogradTransforms
     /// not null, <paramref name="out1"/>, columns [2 tx0, 2 tx0 + <paramref name="columns"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Output(float* src, long plane, float bias, float* out0, float* out1, int tx0, int columns)
+    public static void Output(float* src, long plane, float bias, float* out0, float* out1, int tx0, int columns, bool rectify = false)
     {
         // A^T M: s0j = m0j + m1j + m2j, s1j = m1j - m2j - m3j.
         Sum(src, plane, 0, out var s00, out var s10);
@@ -98,10 +98,15 @@ internal static unsafe class WinogradTransforms
         Sum(src, plane, 3, out var s03, out var s13);
         var b = Vector256.Create(bias);
         // (A^T M) A: y_i0 = s_i0 + s_i1 + s_i2, y_i1 = s_i1 - s_i2 - s_i3.
-        WriteRow(s00 + s01 + s02 + b, s01 - s02 - s03 + b, out0 + 2 * tx0, columns);
+        WriteRow(Rectified(s00 + s01 + s02 + b, rectify), Rectified(s01 - s02 - s03 + b, rectify), out0 + 2 * tx0, columns);
         if (out1 != null)
-            WriteRow(s10 + s11 + s12 + b, s11 - s12 - s13 + b, out1 + 2 * tx0, columns);
+            WriteRow(Rectified(s10 + s11 + s12 + b, rectify), Rectified(s11 - s12 - s13 + b, rectify), out1 + 2 * tx0, columns);
     }
+
+    /// <summary>max(y, 0) when <paramref name="rectify"/> (a ReLU fused into the output transform; NaN stays, -0 becomes
+    /// +0, as TensorPrimitives.Max), else y.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Rectified(Vector256<float> y, bool rectify) => rectify ? Vector256.Max(y, Vector256<float>.Zero) : y;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static void Sum(float* src, long plane, int j, out Vector256<float> s0, out Vector256<float> s1)

@@ -119,7 +119,7 @@ internal static unsafe class WinogradTransforms4
     /// (8 floats are read per ξ even when fewer tiles are valid). Writes the output rows in <paramref name="outputs"/>
     /// (4 pointers; null past the output's last row), columns [4 tx0, 4 tx0 + <paramref name="columns"/>).
     /// </summary>
-    public static void Output(float* src, long plane, float bias, float** outputs, int tx0, int columns)
+    public static void Output(float* src, long plane, float bias, float** outputs, int tx0, int columns, bool rectify = false)
     {
         // A^T M down each column j: s[i * 6 + j].
         var s = stackalloc Vector256<float>[24];
@@ -136,7 +136,8 @@ internal static unsafe class WinogradTransforms4
             if (outputs[i] == null) break;
             Reduce(s[6 * i], s[6 * i + 1], s[6 * i + 2], s[6 * i + 3], s[6 * i + 4], s[6 * i + 5],
                 out var y0, out var y1, out var y2, out var y3);
-            WriteRow(y0 + b, y1 + b, y2 + b, y3 + b, outputs[i] + 4 * tx0, columns);
+            WriteRow(WinogradTransforms.Rectified(y0 + b, rectify), WinogradTransforms.Rectified(y1 + b, rectify),
+                WinogradTransforms.Rectified(y2 + b, rectify), WinogradTransforms.Rectified(y3 + b, rectify), outputs[i] + 4 * tx0, columns);
         }
     }
 

@@ -1,4 +1,6 @@
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using PrunedLrp.Graph;
 
 namespace PrunedLrp.Layers;
@@ -16,6 +18,22 @@ internal sealed class AddLayer(int id, NodeSpec spec, int[][] inputShapes, int[]
     {
         int n = batch * OutputSize;
         TensorPrimitives.Add(x[..n], x2[..n], y[..n]);
+    }
+
+    /// <summary><c>y = max(a + b, 0)</c> in one pass (ResNet's sum and the ReLU after it; the same float operations as
+    /// TensorPrimitives.Add then Max).</summary>
+    public override void ForwardRectified(ReadOnlySpan<float> x, ReadOnlySpan<float> x2, Span<float> y, int batch, Span<float> scratch)
+    {
+        int n = batch * OutputSize, i = 0;
+        if (x.Length < n || x2.Length < n || y.Length < n)
+            throw new ArgumentException($"the sum of {n} values needs both inputs and the output that long");
+        ref float a = ref MemoryMarshal.GetReference(x);
+        ref float b = ref MemoryMarshal.GetReference(x2);
+        ref float o = ref MemoryMarshal.GetReference(y);
+        for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+            Vector256.Max(Vector256.LoadUnsafe(ref a, (nuint)i) + Vector256.LoadUnsafe(ref b, (nuint)i), Vector256<float>.Zero).StoreUnsafe(ref o, (nuint)i);
+        TensorPrimitives.Add(x[i..n], x2[i..n], y[i..n]);
+        TensorPrimitives.Max(y[i..n], 0f, y[i..n]);
     }
 
     public int ScratchLength(int batch) => 3 * batch * OutputSize;

@@ -39,6 +39,10 @@ internal sealed class ConvLayer : LinearLayer
     // products make their channel-major copy in the scratch at each call instead of keeping it.
     Adapter Lean(WeightMap map) => new(new ConvOperator(Shape, Weight, map), null, map, Weight);
 
+    /// <inheritdoc/>
+    public override void ForwardRectified(ReadOnlySpan<float> x, ReadOnlySpan<float> x2, Span<float> y, int batch, Span<float> scratch)
+        => ((Adapter)Operator).Kernel.Forward(x, Bias.Span, y, batch, scratch, rectify: true);
+
     /// <summary>Whether the operator of <paramref name="variant"/> is the lean form (memory mode Lean).</summary>
     internal bool PacksPerProduct(WeightVariant variant, float gamma = 0f) => ((Adapter)Variant(variant, gamma)).Kernel.PacksPerProduct;
 

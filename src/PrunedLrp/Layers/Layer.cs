@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using PrunedLrp.Graph;
 
 namespace PrunedLrp.Layers;
@@ -48,6 +49,17 @@ internal abstract class Layer
 
     /// <summary>Computes the output of <paramref name="batch"/> samples from the input buffers.</summary>
     public abstract void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> x2, Span<float> y, int batch, Span<float> scratch);
+
+    /// <summary>
+    /// <c>y = max(Forward(x), 0)</c>: the output of this node followed by a ReLU, for a pass that never reads the node's
+    /// own output (see <see cref="Workspace"/>). Layers that can apply the ReLU as they write y override this; the default
+    /// runs it as a pass over y.
+    /// </summary>
+    public virtual void ForwardRectified(ReadOnlySpan<float> x, ReadOnlySpan<float> x2, Span<float> y, int batch, Span<float> scratch)
+    {
+        Forward(x, x2, y, batch, scratch);
+        TensorPrimitives.Max(y, 0f, y);
+    }
 
     /// <inheritdoc/>
     public override string ToString() => $"node {Id} ({Spec})";

@@ -47,6 +47,26 @@ public class ActivationSlotsTests
         return b.Build();
     }
 
+    /// <summary>
+    /// Which nodes take their ReLU inside them. In <see cref="Blocks"/>: the first conv (read only by its ReLU) and the
+    /// sum before relu (b) do; conv t does not (its ReLU u and the sum v both read it), nor a node whose output is kept.
+    /// The bit-exact logits test above then compares the fused pass with one that keeps (so never fuses) every output.
+    /// </summary>
+    [Fact]
+    public void Workspace_FusesOnlyReluOfAnOtherwiseUnreadOutput()
+    {
+        var model = Model.FromSpec(Blocks(71));
+        var none = new Workspace(model, keep: new bool[model.NodeCount]);
+        Assert.True(none.Rectifies(1));  // conv -> relu (a)
+        Assert.True(none.Rectifies(4));  // (c1 + a) -> relu (b)
+        Assert.False(none.Rectifies(6)); // conv t: read by relu u and by the sum v
+        Assert.False(none.Rectifies(2)); // a ReLU itself
+        var keepFirst = new bool[model.NodeCount];
+        keepFirst[1] = true;
+        Assert.False(new Workspace(model, keepFirst).Rectifies(1));
+        Assert.False(new Workspace(model).Rectifies(1)); // no keep list: every output kept
+    }
+
     [Theory]
     [MemberData(nameof(Models))]
     public void Predictor_LogitsEqualTheCachingPass(string name)

@@ -86,6 +86,32 @@ public class ElementwiseLayerTests
         }
     }
 
+    /// <summary>The sum with its ReLU in one pass (the predictor's fused node) is bit for bit max(a + b, 0) of the plain
+    /// sum, at every length past the vector tails, with zeros of both signs and NaN.</summary>
+    [Fact]
+    public void Add_ForwardRectified_IsTheSumsRelu()
+    {
+        for (int size = 1; size <= 257; size += size < 20 ? 1 : 17)
+        {
+            var b = new SpecBuilder([size], seed: size);
+            b.Op(OpKind.Relu);
+            b.Op(OpKind.Add, 0, 1);
+            var (layer, _) = LayerHarness.Compile(b, 2);
+            var random = new Random(size);
+            const int batch = 2;
+            int n = batch * size;
+            var a = LayerHarness.Uniform(random, n, -1, 1);
+            var c = LayerHarness.Uniform(random, n, -1, 1);
+            a[0] = -0f; c[0] = -0f;         // -0 + -0 = -0, whose ReLU is +0
+            a[n - 1] = float.NaN;           // NaN stays NaN
+            if (n > 9) { a[9] = 0.5f; c[9] = -0.5f; }
+            var expected = LayerHarness.Forward(layer, a, batch, c).Select(v => Math.Max(v, 0f)).ToArray();
+            var y = LayerHarness.Uniform(random, n, 5, 6); // stale values must be overwritten
+            layer.ForwardRectified(a, c, y, batch, []);
+            Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), y.Select(BitConverter.SingleToInt32Bits));
+        }
+    }
+
     [Theory]
     [InlineData(OpKind.Relu, false)]
     [InlineData(OpKind.Relu, true)]

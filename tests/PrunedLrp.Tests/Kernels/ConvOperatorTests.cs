@@ -57,6 +57,7 @@ public class ConvOperatorTests
         { Shape(2, 3, 1, 4, 4, 3, 3, 1, 1, 3, 3, 3, 3, 1, 1), 2 },       // pads larger than the kernel reach
         { Shape(3, 5, 1, 8, 9, 3, 3, 2, 2, 1, 0, 0, 1, 1, 1), 2 },       // asymmetric pads (PyTorch 'same' style)
         { Shape(16, 32, 1, 24, 24, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), 2 },   // big enough for two threads
+        { Shape(16, 24, 1, 10, 11, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), 2 },   // Winograd F(2x2, 3x3) (output under 16x16), odd width
         { Shape(32, 32, 32, 20, 20, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), 1 },  // depthwise
         { Shape(4, 8, 1, 1, 500, 1, 7, 1, 1, 0, 0, 3, 3, 1, 1), 3 },     // 1-D, long sequence
         { Shape(6, 4, 2, 1, 300, 1, 5, 1, 3, 0, 0, 2, 1, 1, 2), 2 },     // 1-D, grouped, strided, dilated
@@ -341,6 +342,10 @@ public class ConvOperatorTests
         var y = KernelAssert.Random(rng, batch * s.OutSize);
         op.Forward(x, bias, y, batch, scratch);
         KernelAssert.Close(ReferenceConv.Forward(s, w, x, bias, batch), y, k, $"forward {s} batch {batch}{mode}");
+        // The fused ReLU: exactly max(y, 0) of the same products, whichever path (GEMM tile, Winograd output, direct) ran.
+        var rectified = KernelAssert.Random(rng, batch * s.OutSize);
+        op.Forward(x, bias, rectified, batch, scratch, rectify: true);
+        Assert.Equal(y.Select(v => Math.Max(v, 0f)).ToArray(), rectified);
         op.Forward(x, [], y, batch, scratch);
         KernelAssert.Close(ReferenceConv.Forward(s, w, x, [], batch), y, k, $"forward no bias {s} batch {batch}{mode}");
 
