@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -209,7 +210,7 @@ internal static unsafe class GemmDriver
     static void RectifyRow(float* row, int length)
     {
         var span = new Span<float>(row, length);
-        System.Numerics.Tensors.TensorPrimitives.Max(span, 0f, span);
+        TensorPrimitives.Max(span, 0f, span);
     }
 
     // Per-thread packing buffer (pinned, 64-byte aligned), grown on demand and then reused by every call.
