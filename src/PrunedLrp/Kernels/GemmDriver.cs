@@ -103,7 +103,7 @@ internal static unsafe class GemmDriver
                     bp = packB;
                 }
                 bool accumulate = g.Accumulate || pc > 0;
-                float* bias = accumulate || g.RowBias == null ? null : g.RowBias;
+                float* bias = accumulate ? null : g.RowBias; // only the first depth block of a fresh C starts from it
                 bool rectify = g.Rectify && pc + kc >= g.K;
                 for (int ic = m0; ic < m1; ic += MC)
                 {
