@@ -79,6 +79,51 @@ internal static class Stabilizer
         }
     }
 
+    /// <summary>
+    /// Gamma's split after a ReLU in one pass, from the output <c>z = w x + b</c> and <c>q = w+ x + b+</c>:
+    /// <c>zpos = z + g q</c>, <c>zneg = (1 + g) z - g q</c>, <c>sp = [z &gt; 0] r / stab(zpos)</c> and
+    /// <c>sn = [z &lt; 0] r / stab(zneg)</c>; the same float operations as two products, a sum and two
+    /// <see cref="DivideWhere"/> passes (sp and sn may alias q, r or z: each lane reads all three before it writes).
+    /// </summary>
+    public static void GammaSplit(ReadOnlySpan<float> r, ReadOnlySpan<float> z, ReadOnlySpan<float> q, float gamma, float eps,
+        Span<float> sp, Span<float> sn)
+    {
+        int n = sp.Length, i = 0;
+        if (r.Length < n || z.Length < n || q.Length < n || sn.Length < n)
+            throw new ArgumentException("r, z, q and sn must be at least as long as sp");
+        ref float rr = ref MemoryMarshal.GetReference(r);
+        ref float zr = ref MemoryMarshal.GetReference(z);
+        ref float qr = ref MemoryMarshal.GetReference(q);
+        ref float pr = ref MemoryMarshal.GetReference(sp);
+        ref float nr = ref MemoryMarshal.GetReference(sn);
+        float minusGamma = -gamma, onePlusGamma = 1f + gamma;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var e = Vector256.Create(eps);
+            var g = Vector256.Create(gamma);
+            var mg = Vector256.Create(minusGamma);
+            var og = Vector256.Create(onePlusGamma);
+            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                var zv = Vector256.LoadUnsafe(ref zr, (nuint)i);
+                var qv = Vector256.LoadUnsafe(ref qr, (nuint)i);
+                var rv = Vector256.LoadUnsafe(ref rr, (nuint)i);
+                // Products and sums unfused, as the separate passes rounded them.
+                var positive = rv / Apply(qv * g + zv, e);
+                var negative = rv / Apply(zv * og + qv * mg, e);
+                (positive & Vector256.GreaterThan(zv, Vector256<float>.Zero)).StoreUnsafe(ref pr, (nuint)i);
+                (negative & Vector256.LessThan(zv, Vector256<float>.Zero)).StoreUnsafe(ref nr, (nuint)i);
+            }
+        }
+        for (; i < n; i++)
+        {
+            float zi = Unsafe.Add(ref zr, i), qi = Unsafe.Add(ref qr, i), ri = Unsafe.Add(ref rr, i);
+            float zPos = qi * gamma + zi, zNeg = zi * onePlusGamma + qi * minusGamma;
+            Unsafe.Add(ref pr, i) = zi > 0f ? ri / Apply(zPos, eps) : 0f;
+            Unsafe.Add(ref nr, i) = zi < 0f ? ri / Apply(zNeg, eps) : 0f;
+        }
+    }
+
     /// <summary><c>s = mask * r / stab(z)</c> where <c>mask = (select(z))</c>: keeps outputs with z &gt; 0
     /// (<paramref name="positive"/>) or z &lt; 0, zero elsewhere (Gamma's output split).</summary>
     public static void DivideWhere(ReadOnlySpan<float> r, ReadOnlySpan<float> den, float eps, ReadOnlySpan<float> z, bool positive, Span<float> s)

@@ -89,6 +89,48 @@ public class StabilizerTests
         Assert.Equal(expectedB, swapB);
     }
 
+    [Theory]
+    [MemberData(nameof(Lengths))]
+    public void GammaSplit_MatchesPlainLoopAndTheSeparatePasses(int n)
+    {
+        const float gamma = 0.25f;
+        var rng = new Random(n + 11);
+        var r = Values(rng, n);
+        var z = Values(rng, n);
+        var q = Values(rng, n);
+        if (n > 2) r[n / 2] = float.NaN;
+        if (n > 4) q[n / 3] = -z[n / 3] / gamma; // zpos exactly 0 where it can be: stab gives +eps
+        var expectedP = Enumerable.Range(0, n).Select(i => z[i] > 0f ? r[i] / Stab(q[i] * gamma + z[i]) : 0f).ToArray();
+        var expectedN = Enumerable.Range(0, n)
+            .Select(i => z[i] < 0f ? r[i] / Stab(z[i] * (1f + gamma) + q[i] * -gamma) : 0f).ToArray();
+
+        var sp = Enumerable.Repeat(9f, n).ToArray(); // stale values must be overwritten
+        var sn = (float[])q.Clone();                 // written over q, as GammaStep does
+        Stabilizer.GammaSplit(r, z, sn, gamma, Eps, sp, sn);
+        Assert.Equal(expectedP, sp);
+        Assert.Equal(expectedN, sn);
+
+        // The passes this replaced, for bit-exactness with the earlier code.
+        var passP = new float[n];
+        var passN = (float[])q.Clone();
+        System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(passN, gamma, z, passP);
+        System.Numerics.Tensors.TensorPrimitives.Multiply(passN, -gamma, passN);
+        System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(z, 1f + gamma, passN, passN);
+        Stabilizer.DivideWhere(r, passP, Eps, z, positive: true, passP);
+        Stabilizer.DivideWhere(r, passN, Eps, z, positive: false, passN);
+        Assert.Equal(passP, sp);
+        Assert.Equal(passN, sn);
+    }
+
+    [Fact]
+    public void GammaSplit_ShortOperand_Throws()
+    {
+        var ok = new float[9];
+        Assert.Throws<ArgumentException>(() => Stabilizer.GammaSplit(new float[8], ok, ok, 0.25f, Eps, new float[9], new float[9]));
+        Assert.Throws<ArgumentException>(() => Stabilizer.GammaSplit(ok, ok, new float[8], 0.25f, Eps, new float[9], new float[9]));
+        Assert.Throws<ArgumentException>(() => Stabilizer.GammaSplit(ok, ok, ok, 0.25f, Eps, new float[9], new float[8]));
+    }
+
     [Fact]
     public void Share_ShortOperand_Throws()
     {

@@ -80,8 +80,7 @@ internal sealed class GammaStep : LinearStep
 
         _wp.BackwardData(sp, c, b, ops, kept: args.Kept);
         _wn.BackwardData(sn, ct, b, ops, kept: args.Kept);
-        Accumulate(c, ct);
-        TensorPrimitives.Multiply(xPos, c, args.RIn);
+        TensorPrimitives.AddMultiply(c, ct, xPos, args.RIn);
         if (!_nonNegative)
         {
             _wn.BackwardData(sp, c, b, ops, kept: args.Kept);
@@ -91,22 +90,17 @@ internal sealed class GammaStep : LinearStep
         }
     }
 
-    // x >= 0: zpos = z + g q and zneg = (1 + g) z - g q from q = w+ x + b+ (see remarks), then
-    // R_in = x (wp^T sp + wn^T sn), with the second product written into R_in itself before the sum.
+    // x >= 0: zpos = z + g q and zneg = (1 + g) z - g q from q = w+ x + b+ (see remarks), both divisions in one pass,
+    // then R_in = x (wp^T sp + wn^T sn), with the second product written into R_in itself before the sum and product.
     void NonNegative(in RelevanceArgs args, ReadOnlySpan<float> x, ReadOnlySpan<float> z, Span<float> c, Span<float> sp, Span<float> sn,
         Span<float> ops)
     {
         int b = args.Batch;
         _positive!.Forward(x, _biasPositive, sn, b, ops, args.Kept);
-        TensorPrimitives.MultiplyAdd(sn, _gamma, z, sp);
-        TensorPrimitives.Multiply(sn, -_gamma, sn);
-        TensorPrimitives.MultiplyAdd(z, 1f + _gamma, sn, sn);
-        Stabilizer.DivideWhere(args.ROut, sp, _stabilizer, z, positive: true, sp);
-        Stabilizer.DivideWhere(args.ROut, sn, _stabilizer, z, positive: false, sn);
+        Stabilizer.GammaSplit(args.ROut, z, sn, _gamma, _stabilizer, sp, sn);
 
         _wp.BackwardData(sp, c, b, ops, kept: args.Kept);
         _wn.BackwardData(sn, args.RIn, b, ops, kept: args.Kept);
-        Accumulate(c, args.RIn);
-        TensorPrimitives.Multiply(x, c, args.RIn);
+        TensorPrimitives.AddMultiply(c, args.RIn, x, args.RIn);
     }
 }
