@@ -93,6 +93,10 @@ public class ConvOperatorTests
         { Shape(16, 20, 1, 37, 45, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), 2 },   // F(4x4, 3x3): 12 tiles a row (a group and a tail of 4), partial last tiles
         { Shape(24, 16, 1, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), 1 },   // the smallest output with 4x4 tiles
         { Shape(16, 17, 1, 15, 40, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), 1 },   // 15 rows: the largest that keeps 2x2 tiles
+        // Wide rows: several full 8-tile groups per tile row between the padded edges.
+        { Shape(16, 20, 1, 20, 83, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), 1 },   // F(4x4): 21 tiles a row (groups of 8, 8, 5)
+        { Shape(16, 16, 1, 12, 61, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1), 2 },   // F(2x2), valid: 30 tiles a row, transposed pads 2
+        { Shape(17, 16, 1, 11, 70, 3, 3, 1, 1, 2, 1, 0, 2, 1, 1), 1 },   // F(2x2), asymmetric pads
     };
 
     [Theory]
