@@ -306,6 +306,60 @@ public class TransposedWinogradTests
         }
     }
 
+    [Avx2Fact]
+    public void ZeroWeights_BothGuardsInOneCall_RelevanceMatchesTheDirectSum()
+    {
+        // Pruned-relevance-like input: huge entries in several channels and places (their tiles fail the range guard),
+        // 3x3 blocks of zeros, small noise elsewhere; the leak bound then flags outputs near the huge entries that the
+        // range guard passed. Both guards' positions are recomputed in one pass, and the range guard's are left out
+        // of the leak bound's largest |x dx|; x dx must stay within the direct sum's rounding of the sample's largest.
+        var rng = new Random(16);
+        var s = Same3x3(16, 16, 14, 14);
+        var weight = Array.ConvertAll(KernelAssert.Random(rng, s.WeightSize), v => Math.Max(v, 0f));
+        var dy = new float[s.OutSize];
+        for (int i = 0; i < dy.Length; i++) dy[i] = 1e-3f * (float)rng.NextDouble();
+        dy[3 * 14 + 3] = 1e6f; // channel 0; few enough tiles fail the range guard for Winograd to run
+        dy[196 + 9 * 14 + 10] = 1e6f; // channel 1
+        for (int k = 0; k < 5; k++)
+        {
+            int r = rng.Next(12), c = rng.Next(12);
+            for (int o = 0; o < 16; o++)
+                for (int i = r; i < r + 3; i++)
+                    for (int j = c; j < c + 3; j++)
+                        dy[o * 196 + i * 14 + j] = 0f;
+        }
+        var x = new float[s.InSize];
+        for (int i = 0; i < x.Length; i++) x[i] = rng.Next(4) == 0 ? 0f : (float)rng.NextDouble();
+        // Around each huge entry, as PLRP-M's re-run leaves it: inputs linked to it by a positive weight are zero, those
+        // linked by a zero weight are not (the direct sum gives them nothing from it; Winograd's rounding would).
+        foreach (var (o, pr, pc) in new[] { (0, 3, 3), (1, 9, 10) })
+            for (int c = 0; c < 16; c++)
+                for (int i = pr - 1; i <= pr + 1; i++)
+                    for (int j = pc - 1; j <= pc + 1; j++)
+                    {
+                        int u = pr - i + 1, v = pc - j + 1;
+                        x[(c * 14 + i) * 14 + j] = weight[(o * 16 + c) * 9 + (2 - u) * 3 + (2 - v)] == 0f ? 1f : 0f;
+                    }
+        var peak = new float[196];
+        for (int o = 0; o < 16; o++)
+            for (int p = 0; p < 196; p++)
+                peak[p] = Math.Max(peak[p], Math.Abs(dy[o * 196 + p]));
+        var (recompute, _) = GuardTwin(peak, s, Winograd3x3.TileFor(s.InHeight, s.InWidth));
+        Assert.NotEmpty(recompute); // the range guard has positions of its own in this call
+
+        var op = new ConvOperator(s, weight);
+        var dx = new float[s.InSize];
+        op.BackwardData(dy, dx, 1, new float[op.ScratchLength(1)], x);
+        var expected = ReferenceConv.BackwardData(s, weight, dy, 1);
+        double largest = 0;
+        for (int i = 0; i < x.Length; i++) largest = Math.Max(largest, Math.Abs(x[i] * expected[i]));
+        for (int i = 0; i < x.Length; i++)
+        {
+            double err = Math.Abs(x[i] * dx[i] - x[i] * expected[i]);
+            Assert.True(err <= 5e-5 * largest, $"x dx at {i} is {x[i] * dx[i]}, expected {x[i] * expected[i]} (largest {largest:G3})");
+        }
+    }
+
     [Fact]
     public void BackwardData_FactorsWithZeroWeights_ManySamplesAndThreads_MatchReference()
     {
