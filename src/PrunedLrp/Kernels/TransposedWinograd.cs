@@ -113,28 +113,18 @@ internal sealed unsafe class TransposedWinograd
         if (count > MaxFlaggedFraction * dxPlane)
             return false;
         _winograd.Run(dy, null, dx, work);
+        RecomputeAll(dy, dx, positions, count, work);
         WriteZeros(dx, zeros, zeroCount);
         if (factor == null || ZeroFree)
-        {
-            RecomputeAll(dy, dx, positions, count, work); // every output reads every entry of its window: the range guard suffices
-            return true;
-        }
-        // One recompute pass for both guards, as each pass streams the whole flipped kernel however few its positions.
-        // The range guard's positions count as 0 in the leak bound's largest |x dx| (a smaller largest flags more
-        // positions, never fewer) and are left out of its flags.
-        WriteZeros(dx, positions, count);
-        int leaks;
+            return true; // every output reads every entry of its window: the range guard suffices
         fixed (float* kappa = _kappa)
         {
             float largest = WinogradLeakBound.FactorPeaks(factor, dx, kappa, _inChannels, dxPlane, factorPeak);
-            for (int t = 0; t < count; t++)
-                factorPeak[positions[t]] = 0f;
-            leaks = WinogradLeakBound.Flag(sums, factorPeak, largest, _height, _width, _outHeight, _outWidth, _padTop, _padLeft,
-                positions + count);
+            count = WinogradLeakBound.Flag(sums, factorPeak, largest, _height, _width, _outHeight, _outWidth, _padTop, _padLeft, positions);
         }
-        if (leaks > MaxFlaggedFraction * dxPlane)
+        if (count > MaxFlaggedFraction * dxPlane)
             return false;
-        RecomputeAll(dy, dx, positions, count + leaks, work);
+        RecomputeAll(dy, dx, positions, count, work);
         return true;
     }
 

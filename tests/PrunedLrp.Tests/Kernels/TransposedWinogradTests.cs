@@ -311,8 +311,8 @@ public class TransposedWinogradTests
     {
         // Pruned-relevance-like input: huge entries in several channels and places (their tiles fail the range guard),
         // 3x3 blocks of zeros, small noise elsewhere; the leak bound then flags outputs near the huge entries that the
-        // range guard passed. Both guards' positions are recomputed in one pass, and the range guard's are left out
-        // of the leak bound's largest |x dx|; x dx must stay within the direct sum's rounding of the sample's largest.
+        // range guard passed. Both guards run in this one call; x dx must stay within the direct sum's rounding of the
+        // sample's largest.
         var rng = new Random(16);
         var s = Same3x3(16, 16, 14, 14);
         var weight = Array.ConvertAll(KernelAssert.Random(rng, s.WeightSize), v => Math.Max(v, 0f));
