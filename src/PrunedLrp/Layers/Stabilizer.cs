@@ -39,6 +39,29 @@ internal static class Stabilizer
             Unsafe.Add(ref sr, i) = Unsafe.Add(ref rr, i) / Apply(Unsafe.Add(ref zr, i), eps);
     }
 
+    /// <summary><c>s = r / stab(a + b)</c> elementwise (s may alias r, a or b).</summary>
+    public static void DivideSum(ReadOnlySpan<float> r, ReadOnlySpan<float> a, ReadOnlySpan<float> b, float eps, Span<float> s)
+    {
+        int n = s.Length, i = 0;
+        if (r.Length < n || a.Length < n || b.Length < n)
+            throw new ArgumentException("r, a and b must be at least as long as s");
+        ref float rr = ref MemoryMarshal.GetReference(r);
+        ref float ar = ref MemoryMarshal.GetReference(a);
+        ref float br = ref MemoryMarshal.GetReference(b);
+        ref float sr = ref MemoryMarshal.GetReference(s);
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var e = Vector256.Create(eps);
+            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                var sum = Vector256.LoadUnsafe(ref ar, (nuint)i) + Vector256.LoadUnsafe(ref br, (nuint)i);
+                (Vector256.LoadUnsafe(ref rr, (nuint)i) / Apply(sum, e)).StoreUnsafe(ref sr, (nuint)i);
+            }
+        }
+        for (; i < n; i++)
+            Unsafe.Add(ref sr, i) = Unsafe.Add(ref rr, i) / Apply(Unsafe.Add(ref ar, i) + Unsafe.Add(ref br, i), eps);
+    }
+
     /// <summary>
     /// The Norm rule of a sum <c>z = a + b</c> in one pass: <c>s = r / stab(z)</c>, <c>rA = a * s</c> and, when
     /// <paramref name="rB"/> is not empty, <c>rB = b * s</c>; the same float operations as <see cref="Divide"/> followed by

@@ -41,6 +41,25 @@ public class StabilizerTests
 
     [Theory]
     [MemberData(nameof(Lengths))]
+    public void DivideSum_MatchesPlainLoop(int n)
+    {
+        var rng = new Random(n + 13);
+        var r = Values(rng, n);
+        var a = Values(rng, n);
+        var b = Values(rng, n);
+        if (n > 4) b[n / 3] = -a[n / 3]; // a sum of exactly 0: stab gives +eps
+        var expected = Enumerable.Range(0, n).Select(i => r[i] / Stab(a[i] + b[i])).ToArray();
+        var s = Enumerable.Repeat(9f, n).ToArray(); // stale values must be overwritten
+        Stabilizer.DivideSum(r, a, b, Eps, s);
+        Assert.Equal(expected, s);
+        var aliased = (float[])a.Clone(); // written over a, as ZBox does
+        Stabilizer.DivideSum(r, aliased, b, Eps, aliased);
+        Assert.Equal(expected, aliased);
+        Assert.Throws<ArgumentException>(() => Stabilizer.DivideSum(r, a, new float[Math.Max(0, n - 1)], Eps, new float[n + (n == 0 ? 1 : 0)]));
+    }
+
+    [Theory]
+    [MemberData(nameof(Lengths))]
     public void DivideWhere_MatchesPlainLoop(int n)
     {
         var rng = new Random(n + 5);

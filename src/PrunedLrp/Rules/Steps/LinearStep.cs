@@ -15,7 +15,7 @@ internal abstract class LinearStep(LinearLayer layer, int inBuffers, int outBuff
 
     protected int Out => Layer.OutputSize;
 
-    public int ScratchLength(int batch)
+    public virtual int ScratchLength(int batch)
         => batch * (inBuffers * In + outBuffers * Out) + Math.Max(Layer.Operator.ScratchLength(batch), Layer.Operator.KeptScratchLength);
 
     public abstract void Backward(ref RelevanceArgs args);

@@ -7,11 +7,21 @@ namespace PrunedLrp.Rules;
 /// ZBox bound to a layer: <c>den = W x - W+ l - W- h</c> (no bias), <c>s = R / stab(den)</c>,
 /// <c>R_in = x W^T s - l W+^T s - h W-^T s</c>; l and h are the bounds broadcast to the input's shape.
 /// </summary>
+/// <remarks>
+/// On a convolution, with l and h constant over each input channel c (one value, or one per channel), the bound terms
+/// are one product with <c>B = -(l_c W+ + h_c W-)</c> (the weights of input channel c scaled by its bounds):
+/// <c>-W+ l - W- h = B 1</c> (1: an all-ones input, zero in the padding) and <c>-l W+^T s - h W-^T s = B^T s</c>.
+/// So <c>den = W x + B 1</c>, where <c>B 1</c> does not depend on the input and is computed once (per call in lean
+/// memory), and <c>R_in = x W^T s + B^T s</c>: one forward and two transposed products instead of three and three.
+/// Under a PLRP-M mask l and h are masked per entry, and the three products run as written above.
+/// </remarks>
 internal sealed class ZBoxStep : LinearStep
 {
     readonly float _stabilizer;
     readonly ILinearOperator _pos, _neg;
     readonly float[] _low, _high; // one sample's worth, [in]
+    readonly ILinearOperator? _bound; // B (convolutions)
+    readonly float[]? _boundTerm;     // B 1 for one sample [out], unless lean
 
     public ZBoxStep(LinearLayer layer, float[] low, float[] high, float stabilizer)
         : base(layer, inBuffers: 4, outBuffers: 2)
@@ -21,7 +31,20 @@ internal sealed class ZBoxStep : LinearStep
         _neg = layer.Variant(WeightVariant.Negative);
         _low = Broadcast(low, "low");
         _high = Broadcast(high, "high");
+        if (layer is ConvLayer conv)
+        {
+            _bound = conv.CreateOperator(BoundWeights(conv, low, high));
+            if (!conv.PacksPerProduct(WeightVariant.Original))
+            {
+                _boundTerm = new float[Out];
+                _bound.Forward(Ones(In), default, _boundTerm, 1, new float[_bound.ScratchLength(1)]);
+            }
+        }
     }
+
+    // The bound path's c, den and (lean) B 1, with room for B's own products.
+    public override int ScratchLength(int batch) => Math.Max(base.ScratchLength(batch),
+        _bound == null ? 0 : batch * (In + Out) + Out + Math.Max(_bound.ScratchLength(batch), Layer.Operator.ScratchLength(batch)));
 
     float[] Broadcast(float[] bound, string name)
     {
@@ -34,8 +57,38 @@ internal sealed class ZBoxStep : LinearStep
         return result;
     }
 
+    // B[o, ci, ...] = -(l_c max(w, 0) + h_c min(w, 0)) with c = the input channel that weight reads (its group's ci).
+    static float[] BoundWeights(ConvLayer conv, float[] low, float[] high)
+    {
+        var s = conv.Shape;
+        var w = conv.Weight.Span;
+        int inPerGroup = s.InChannels / s.Groups, outPerGroup = s.OutChannels / s.Groups, area = s.KernelHeight * s.KernelWidth;
+        var result = new float[w.Length];
+        for (int o = 0; o < s.OutChannels; o++)
+        for (int ci = 0; ci < inPerGroup; ci++)
+        {
+            int c = o / outPerGroup * inPerGroup + ci;
+            float l = low.Length == 1 ? low[0] : low[c], h = high.Length == 1 ? high[0] : high[c];
+            for (int k = (o * inPerGroup + ci) * area, end = k + area; k < end; k++)
+                result[k] = -(l * Math.Max(w[k], 0f) + h * Math.Min(w[k], 0f));
+        }
+        return result;
+    }
+
+    static float[] Ones(int length)
+    {
+        var ones = new float[length];
+        ones.AsSpan().Fill(1f);
+        return ones;
+    }
+
     public override void Backward(ref RelevanceArgs args)
     {
+        if (_bound != null && args.Mask.IsEmpty && args.Kept.IsEmpty)
+        {
+            BoundProducts(ref args);
+            return;
+        }
         int b = args.Batch;
         var carver = new ScratchCarver(args.Scratch);
         var x = MaskedInput(ref args, carver.Take(b * In));
@@ -70,5 +123,31 @@ internal sealed class ZBoxStep : LinearStep
         _neg.BackwardData(den, c, b, ops, kept: args.Kept);
         TensorPrimitives.Multiply(h, c, c);
         TensorPrimitives.Subtract(args.RIn, c, args.RIn);
+    }
+
+    // Unmasked, through B (see remarks): den = W x + B 1, s = R / stab(den), R_in = x W^T s + B^T s.
+    void BoundProducts(ref RelevanceArgs args)
+    {
+        int b = args.Batch;
+        var carver = new ScratchCarver(args.Scratch);
+        var x = args.X[..(b * In)];
+        var c = carver.Take(b * In);
+        var den = carver.Take(b * Out);
+        var term = _boundTerm ?? carver.Take(Out);
+        var ops = carver.Rest;
+        if (_boundTerm == null)
+        {
+            c[..In].Fill(1f);
+            _bound!.Forward(c[..In], default, term, 1, ops);
+        }
+        Layer.Operator.Forward(x, default, den, b, ops);
+        for (int n = 0; n < b; n++)
+        {
+            var slice = den.Slice(n * Out, Out);
+            Stabilizer.DivideSum(args.ROut.Slice(n * Out, Out), slice, term, _stabilizer, slice);
+        }
+        Layer.Operator.BackwardData(den, c, b, ops);
+        _bound!.BackwardData(den, args.RIn, b, ops);
+        TensorPrimitives.MultiplyAdd(x, c, args.RIn, args.RIn);
     }
 }
