@@ -29,6 +29,14 @@ public class ExplainAllocationTests(ITestOutputHelper output)
     public void SteadyStateExplain_LeanMemory_AllocatesNothing(PruneMode mode) =>
         _ = AssertSteadyStateAllocatesNothing(mode, memory: MemoryMode.Lean);
 
+    [Theory]
+    [InlineData("epsilon-plus-flat", MemoryMode.Fast)]
+    [InlineData("epsilon-plus-flat", MemoryMode.Lean)]
+    [InlineData("epsilon-gamma-box", MemoryMode.Fast)]
+    [InlineData("epsilon-gamma-box", MemoryMode.Lean)]
+    public void SteadyStateExplain_FirstLayerRules_AllocateNothing(string composite, MemoryMode memory) =>
+        _ = AssertSteadyStateAllocatesNothing(PruneMode.None, memory: memory, composite: composite); // Flat, ZBox, Gamma
+
     [Fact]
     public void SteadyStateExplain_SharedRelevanceBuffers_AllocatesNothing() =>
         _ = AssertSteadyStateAllocatesNothing(PruneMode.M, keepNodeRelevance: false);
@@ -46,11 +54,11 @@ public class ExplainAllocationTests(ITestOutputHelper output)
     }
 
     Explainer AssertSteadyStateAllocatesNothing(PruneMode mode, bool keepNodeRelevance = true, double sparsity = 0.7,
-        MemoryMode memory = MemoryMode.Fast)
+        MemoryMode memory = MemoryMode.Fast, string composite = "epsilon-plus")
     {
         // Wide enough that the conv and dense kernels split their work with the worker thread.
         var model = Model.FromSpec(TestModels.Residual(seed: 61, channels: 16, size: 24), new ModelOptions { Memory = memory });
-        var explainer = new Explainer(model, NamedComposites.Get("epsilon-plus"),
+        var explainer = new Explainer(model, NamedComposites.Get(composite),
             new PruningOptions { Mode = mode, Sparsity = [sparsity], PruneInput = true }, keepNodeRelevance);
         var x = TestModels.Input(model, 2, seed: 62);
         var relevance = new float[x.Length];
@@ -59,7 +67,7 @@ public class ExplainAllocationTests(ITestOutputHelper output)
         {
             explainer.Explain(x, targets, relevance);
             explainer.Explain(x, ReadOnlySpan<int>.Empty, relevance);
-        }, $"{mode} {memory}");
+        }, $"{composite} {mode} {memory}");
         return explainer;
     }
 
