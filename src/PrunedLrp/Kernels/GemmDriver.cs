@@ -161,6 +161,7 @@ internal static unsafe class GemmDriver
                 float* cc = c + (long)ir * ldc + jr;
                 if (rowBias != null) FillTile(cc, ldc, mr, nr, rowBias + ir);
                 if (mr == 1 && g.UseFmaEdgeKernels) GemmMicroKernel.Fma1x16(kc, a, b, cc, nr, accumulate);
+                else if (nr <= 4 && g.UseFmaEdgeKernels) GemmMicroKernel.FmaColumns(kc, a, b, cc, ldc, mr, nr, accumulate);
                 else if (nr <= 8 && g.UseFmaEdgeKernels) GemmMicroKernel.Fma6x8(kc, a, b, cc, ldc, mr, nr, accumulate);
                 else kernel(kc, a, b, cc, ldc, mr, nr, accumulate);
                 if (rectify) RectifyTile(cc, ldc, mr, nr);

@@ -66,7 +66,7 @@ internal static unsafe class GemmMicroKernel
     }
 
     /// <summary>
-    /// 6 x 8 tile for a last column panel with at most 8 valid columns (n = 49 of a 7x7 feature map leaves 1 of 16):
+    /// 6 x 8 tile for a last column panel with 5 to 8 valid columns (fewer go to <see cref="FmaColumns"/>):
     /// half the work of <see cref="Fma6x16"/>; two sets of 6 accumulators over even and odd k keep both FMA ports busy.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -108,6 +108,71 @@ internal static unsafe class GemmMicroKernel
         Avx.Store(t, c0 + d0); Avx.Store(t + NR, c1 + d1); Avx.Store(t + 2 * NR, c2 + d2);
         Avx.Store(t + 3 * NR, c3 + d3); Avx.Store(t + 4 * NR, c4 + d4); Avx.Store(t + 5 * NR, c5 + d5);
         StoreEdge(t, c, ldc, mr, nr, accumulate);
+    }
+
+    /// <summary>
+    /// 6 x nr tile for a last column panel with at most 4 valid columns (n = 49 of a 7x7 feature map leaves 1 of 16,
+    /// n = 196 of a 14x14 one 4): A's 6 rows go in the lanes (a masked load of 6 of 8 floats, never past the panel),
+    /// so each column costs one FMA per k instead of the 6 of <see cref="Fma6x8"/>; k is unrolled 4 ways for one column
+    /// and 2 ways for more, so that at least 4 FMAs are in flight.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void FmaColumns(int kc, float* a, float* b, float* c, int ldc, int mr, int nr, bool accumulate)
+    {
+        var rows = Vector256.Create(-1, -1, -1, -1, -1, -1, 0, 0).AsSingle();
+        Vector256<float> s0 = default, s1 = default, s2 = default, s3 = default;
+        Vector256<float> t0 = default, t1 = default, t2 = default, t3 = default;
+        int p = 0;
+        if (nr == 1)
+        {
+            for (; p + 4 <= kc; p += 4)
+            {
+                s0 = Fma.MultiplyAdd(Avx.MaskLoad(a, rows), Avx.BroadcastScalarToVector256(b), s0);
+                s1 = Fma.MultiplyAdd(Avx.MaskLoad(a + MR, rows), Avx.BroadcastScalarToVector256(b + NR), s1);
+                s2 = Fma.MultiplyAdd(Avx.MaskLoad(a + 2 * MR, rows), Avx.BroadcastScalarToVector256(b + 2 * NR), s2);
+                s3 = Fma.MultiplyAdd(Avx.MaskLoad(a + 3 * MR, rows), Avx.BroadcastScalarToVector256(b + 3 * NR), s3);
+                a += 4 * MR;
+                b += 4 * NR;
+            }
+            for (; p < kc; p++, a += MR, b += NR)
+                s0 = Fma.MultiplyAdd(Avx.MaskLoad(a, rows), Avx.BroadcastScalarToVector256(b), s0);
+            s0 = (s0 + s1) + (s2 + s3);
+        }
+        else
+        {
+            for (; p + 2 <= kc; p += 2)
+            {
+                var x = Avx.MaskLoad(a, rows);
+                var y = Avx.MaskLoad(a + MR, rows);
+                s0 = Fma.MultiplyAdd(x, Avx.BroadcastScalarToVector256(b), s0);
+                s1 = Fma.MultiplyAdd(x, Avx.BroadcastScalarToVector256(b + 1), s1);
+                s2 = Fma.MultiplyAdd(x, Avx.BroadcastScalarToVector256(b + 2), s2);
+                s3 = Fma.MultiplyAdd(x, Avx.BroadcastScalarToVector256(b + 3), s3);
+                t0 = Fma.MultiplyAdd(y, Avx.BroadcastScalarToVector256(b + NR), t0);
+                t1 = Fma.MultiplyAdd(y, Avx.BroadcastScalarToVector256(b + NR + 1), t1);
+                t2 = Fma.MultiplyAdd(y, Avx.BroadcastScalarToVector256(b + NR + 2), t2);
+                t3 = Fma.MultiplyAdd(y, Avx.BroadcastScalarToVector256(b + NR + 3), t3);
+                a += 2 * MR;
+                b += 2 * NR;
+            }
+            if (p < kc)
+            {
+                var x = Avx.MaskLoad(a, rows);
+                s0 = Fma.MultiplyAdd(x, Avx.BroadcastScalarToVector256(b), s0);
+                s1 = Fma.MultiplyAdd(x, Avx.BroadcastScalarToVector256(b + 1), s1);
+                s2 = Fma.MultiplyAdd(x, Avx.BroadcastScalarToVector256(b + 2), s2);
+                s3 = Fma.MultiplyAdd(x, Avx.BroadcastScalarToVector256(b + 3), s3);
+            }
+            s0 += t0; s1 += t1; s2 += t2; s3 += t3;
+        }
+        // Lane i of column j's sum is C[i, j].
+        float* t = stackalloc float[4 * 8];
+        Avx.Store(t, s0); Avx.Store(t + 8, s1); Avx.Store(t + 16, s2); Avx.Store(t + 24, s3);
+        for (int i = 0; i < mr; i++, c += ldc)
+        {
+            for (int j = 0; j < nr; j++)
+                c[j] = accumulate ? c[j] + t[j * 8 + i] : t[j * 8 + i];
+        }
     }
 
     /// <summary>1 x 16 tile for a single row of A (batch-1 dense layers): 4-way k unrolling hides the FMA latency.</summary>
