@@ -20,6 +20,8 @@ internal sealed class SquareFlatStep : LinearStep
     readonly ILinearOperator _op;
     readonly float[] _bias;
     readonly float[] _denominator; // one sample, [out]
+    readonly Kernels.ConvOperator? _plane; // Flat on an ungrouped convolution: ones 1 -> 1 channel, the same geometry
+    readonly int _inPlane, _outPlane;
 
     public SquareFlatStep(LinearLayer layer, bool squareWeights, float stabilizer)
         : base(layer, inBuffers: 0, outBuffers: 1)
@@ -42,9 +44,6 @@ internal sealed class SquareFlatStep : LinearStep
             _outPlane = single.OutSize;
         }
     }
-
-    readonly Kernels.ConvOperator? _plane; // Flat on an ungrouped convolution: ones 1 -> 1 channel, the same geometry
-    readonly int _inPlane, _outPlane;
 
     public override bool ReadsInputs => false;
 
