@@ -38,6 +38,13 @@ internal sealed unsafe class TransposedWinograd
     /// <summary>Share of the outputs above which the repairs would cost more than Winograd saves.</summary>
     public const double MaxFlaggedFraction = 0.3;
 
+    /// <summary>
+    /// What a recompute pass costs at the least, in outputs: it streams the whole flipped kernel however few its
+    /// columns, so on a small plane (ResNet-50's 7x7: 49 outputs) one flagged output already costs more than Winograd
+    /// saves there, and the range guard sends the product to the direct sum.
+    /// </summary>
+    public const int MinRecomputeCost = 16;
+
     // Output positions recomputed per product: the column block is 9 outC x 128 floats (2.4 MB at 512 channels).
     const int PositionBlock = 128;
 
@@ -110,7 +117,7 @@ internal sealed unsafe class TransposedWinograd
         float* factorPeak = sums + dyPlane + 2 * dxPlane, work = factorPeak + dxPlane;
         WinogradLeakBound.ChannelPeaksAndSums(dy, _outChannels, dyPlane, peak, factor == null ? null : sums);
         var (count, zeroCount) = Flag(peak, positions, zeros);
-        if (count > MaxFlaggedFraction * dxPlane)
+        if ((count == 0 ? 0 : Math.Max(count, MinRecomputeCost)) > MaxFlaggedFraction * dxPlane)
             return false;
         _winograd.Run(dy, null, dx, work);
         RecomputeAll(dy, dx, positions, count, work);
