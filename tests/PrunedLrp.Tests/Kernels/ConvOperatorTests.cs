@@ -79,6 +79,7 @@ public class ConvOperatorTests
         { Shape(32, 6, 2, 12, 10, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), 1 },   // two groups of 16
         { Shape(3, 8, 1, 40, 75, 7, 7, 2, 2, 3, 3, 3, 3, 1, 1), 1 },
         { Shape(16, 8, 1, 28, 28, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1), 1 },   // ResNet-like 14x14 stride-2: 8-wide gathers in split panels
+        { Shape(64, 96, 1, 30, 30, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1), 2 },  // stride-2 gathers of a large column matrix, split along M
         { Shape(16, 8, 1, 29, 27, 1, 1, 2, 2, 0, 0, 0, 0, 1, 1), 1 },   // 1x1 stride-2 downsampling, odd sizes
         { Shape(16, 8, 1, 14, 14, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), 1 },   // 14-wide rows: 8-wide copies in split panels
         { Shape(4, 8, 1, 1, 40000, 1, 11, 1, 1, 0, 0, 5, 5, 1, 1), 1 },  // 1-D, 4 channels: W^T dy folded in two column blocks

@@ -63,6 +63,8 @@ public class GemmTests
     [InlineData(false, false, 13, 40, 515)]   // k split as 172 + 172 + 171: equal depth blocks, a shorter last one
     [InlineData(false, true, 7, 3000, 300)]   // wide, split along N on two threads
     [InlineData(true, true, 301, 45, 513)]    // split along M
+    [InlineData(false, false, 200, 70, 1100)] // split along M, a large B that both chunks pack
+    [InlineData(true, true, 130, 150, 700)]   // the same, both transposed
     public void Multiply_LargeBlocks_MatchesReference(bool transA, bool transB, int m, int n, int k)
     {
         var rng = new Random(m + n + k);
