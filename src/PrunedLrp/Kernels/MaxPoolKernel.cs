@@ -83,8 +83,16 @@ internal static unsafe class MaxPoolKernel
                     float* rOut = job->Backward ? job->ROut + (long)c * outPlane + p * s.OutWidth : null;
                     while (q < s.OutWidth)
                     {
-                        if (q + 8 <= s.OutWidth && MaxPoolVector.Inside(s, h0, q) && MaxPoolVector.Group(s, x, h0, q, y, rOut, rIn))
-                            q += 8;
+                        int count = Math.Min(8, s.OutWidth - q);
+                        if (count == 8 && MaxPoolVector.Inside(s, h0, q))
+                        {
+                            if (MaxPoolVector.Group(s, x, h0, q, y, rOut, rIn))
+                                q += 8;
+                            else
+                                Window(job, x, c, p, q++); // a NaN: the scalar scan lets it win
+                        }
+                        else if (MaxPoolVector.BorderGroup(s, x, h0, q, count, y, rOut, rIn))
+                            q += count;
                         else
                             Window(job, x, c, p, q++);
                     }

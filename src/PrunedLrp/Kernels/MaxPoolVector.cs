@@ -72,6 +72,69 @@ internal static unsafe class MaxPoolVector
         return true;
     }
 
+    /// <summary>
+    /// Windows q0..q0+count-1 (count &lt;= 8) of an output row as <see cref="Group"/> runs them, for groups that reach past
+    /// the input (the image's border rows and columns) or past the row's last window: each window row is copied with
+    /// -inf outside the input (padding never wins), and the rows outside the input are skipped. Returns false, having
+    /// written nothing, when a NaN is among the taps or a window's maximum is -inf (the scalar scan then picks the first
+    /// tap inside the input).
+    /// </summary>
+    public static bool BorderGroup(in ConvShape s, float* x, int h0, int q0, int count, float* y, float* rOut, float* rIn)
+    {
+        int u0 = Math.Max(0, -h0), u1 = Math.Min(s.KernelHeight, s.InHeight - h0);
+        if (u0 >= u1 || u1 - u0 > MaxBorderRows)
+            return false;
+        int w0 = q0 * s.StrideWidth - s.PadLeft;
+        int j0 = Math.Clamp(-w0, 0, RowFloats), j1 = Math.Clamp(s.InWidth - w0, j0, RowFloats);
+        float* copy = stackalloc float[MaxBorderRows * RowFloats];
+        var lane = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7) * s.StrideWidth;
+        Vector256<float> best = default;
+        Vector256<int> where = default;
+        var nan = Vector256<float>.Zero;
+        bool track = y == null;
+        for (int u = u0; u < u1; u++)
+        {
+            float* row = copy + (u - u0) * RowFloats;
+            new Span<float>(row, RowFloats).Fill(float.NegativeInfinity);
+            new ReadOnlySpan<float>(x + (long)(h0 + u) * s.InWidth + w0 + j0, j1 - j0).CopyTo(new Span<float>(row + j0, j1 - j0));
+            int rowStart = (h0 + u) * s.InWidth + w0;
+            for (int v = 0; v < s.KernelWidth; v++)
+            {
+                var tap = Tap(row, v, s.StrideWidth);
+                nan |= Avx.CompareUnordered(tap, tap);
+                if (u == u0 && v == 0)
+                {
+                    best = tap;
+                    if (track) where = lane + Vector256.Create(rowStart);
+                    continue;
+                }
+                var wins = Avx.CompareGreaterThan(tap, best);
+                best = Avx.BlendVariable(best, tap, wins);
+                if (track)
+                    where = Avx.BlendVariable(where.AsSingle(), (lane + Vector256.Create(rowStart + v)).AsSingle(), wins).AsInt32();
+            }
+        }
+        var lanes = Vector256.LessThan(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(count)).AsSingle();
+        var lost = Avx.CompareEqual(best, Vector256.Create(float.NegativeInfinity)) & lanes; // only padding, or a real -inf
+        if (!Avx.TestZ(nan | lost, nan | lost))
+            return false;
+        if (y != null)
+        {
+            for (int l = 0; l < count; l++)
+                y[q0 + l] = best.GetElement(l);
+            return true;
+        }
+        for (int l = 0; l < count; l++)
+            rIn[where.GetElement(l)] += rOut[q0 + l];
+        return true;
+    }
+
+    // A border group's copied window row: 8 windows at stride 2 read up to column 2 * 7 + 15 + 1 of it (KernelWidth <= 16).
+    const int RowFloats = 32;
+
+    // Window rows a border group copies at most (taller kernels take the scalar scan at the border).
+    const int MaxBorderRows = 16;
+
     // Tap v of 8 windows: row[v + stride * l] for l < 8.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static Vector256<float> Tap(float* row, int v, int stride)

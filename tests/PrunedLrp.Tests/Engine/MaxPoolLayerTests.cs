@@ -77,6 +77,35 @@ public class MaxPoolLayerTests
     }
 
     [Fact]
+    public void NegativeInfinity_AtTheBorder_TheFirstTapInsideWins()
+    {
+        // Border groups run 8 windows at a time on copies of their rows with -inf outside the input; a window whose
+        // maximum is a real -inf must still go to its first tap inside the input, as the scalar scan and PyTorch do.
+        var b = new SpecBuilder([1, 6, 40], seed: 5);
+        b.Pool(OpKind.MaxPool, [3, 3], [2, 2], [1, 1], [1, 1]);
+        var (layer, spec) = LayerHarness.Compile(b, 1);
+        var random = new Random(6);
+        var x = Enumerable.Range(0, layer.InputSize).Select(_ => (float)random.Next(-3, 2)).ToArray();
+        for (int i = 0; i < 2; i++)
+            for (int j = 0; j < 4; j++)
+                x[i * 40 + j] = float.NegativeInfinity; // top-left windows: nothing but -inf inside the input
+        for (int j = 30; j < 40; j++)
+            x[5 * 40 + j] = float.NegativeInfinity;  // the last row's right end
+        var y = LayerHarness.Forward(layer, x, 1);
+        var rOut = LayerHarness.Uniform(random, y.Length, -1, 1);
+        var (rIn, _) = LayerHarness.Backward(layer, x, y, rOut, 1);
+        var winners = PoolReference.MaxWinners(spec.Nodes[1], [1, 6, 40], layer.OutputShape, Array.ConvertAll(x, v => (double)v));
+        var expected = new double[layer.InputSize];
+        for (int j = 0; j < winners.Length; j++)
+        {
+            Assert.Equal(x[winners[j]], y[j]);
+            expected[winners[j]] += rOut[j];
+        }
+        Assert.Equal(float.NegativeInfinity, y[0]);
+        Compare.Close(rIn, expected, 1e-6, "relevance");
+    }
+
+    [Fact]
     public void Ties_FirstMaximumInScanOrderWins()
     {
         // Window [5, 5, 5]: PyTorch's gradient goes to the first 5 only.
