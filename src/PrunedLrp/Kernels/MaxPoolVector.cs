@@ -43,21 +43,7 @@ internal static unsafe class MaxPoolVector
         {
             float* row = x + (long)(h0 + u) * s.InWidth + w0;
             int rowStart = (h0 + u) * s.InWidth + w0;
-            for (int v = 0; v < s.KernelWidth; v++)
-            {
-                var tap = Tap(row, v, s.StrideWidth);
-                nan |= Avx.CompareUnordered(tap, tap);
-                if (u == 0 && v == 0)
-                {
-                    best = tap;
-                    if (track) where = lane + Vector256.Create(rowStart);
-                    continue;
-                }
-                var wins = Avx.CompareGreaterThan(tap, best);
-                best = Avx.BlendVariable(best, tap, wins);
-                if (track)
-                    where = Avx.BlendVariable(where.AsSingle(), (lane + Vector256.Create(rowStart + v)).AsSingle(), wins).AsInt32();
-            }
+            ScanRow(s, row, rowStart, lane, u == 0, track, ref best, ref where, ref nan);
         }
         if (!Avx.TestZ(nan, nan))
             return false;
@@ -98,21 +84,7 @@ internal static unsafe class MaxPoolVector
             new Span<float>(row, RowFloats).Fill(float.NegativeInfinity);
             new ReadOnlySpan<float>(x + (long)(h0 + u) * s.InWidth + w0 + j0, j1 - j0).CopyTo(new Span<float>(row + j0, j1 - j0));
             int rowStart = (h0 + u) * s.InWidth + w0;
-            for (int v = 0; v < s.KernelWidth; v++)
-            {
-                var tap = Tap(row, v, s.StrideWidth);
-                nan |= Avx.CompareUnordered(tap, tap);
-                if (u == u0 && v == 0)
-                {
-                    best = tap;
-                    if (track) where = lane + Vector256.Create(rowStart);
-                    continue;
-                }
-                var wins = Avx.CompareGreaterThan(tap, best);
-                best = Avx.BlendVariable(best, tap, wins);
-                if (track)
-                    where = Avx.BlendVariable(where.AsSingle(), (lane + Vector256.Create(rowStart + v)).AsSingle(), wins).AsInt32();
-            }
+            ScanRow(s, row, rowStart, lane, u == u0, track, ref best, ref where, ref nan);
         }
         var lanes = Vector256.LessThan(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(count)).AsSingle();
         var lost = Avx.CompareEqual(best, Vector256.Create(float.NegativeInfinity)) & lanes; // only padding, or a real -inf
@@ -134,6 +106,29 @@ internal static unsafe class MaxPoolVector
 
     // Window rows a border group copies at most (taller kernels take the scalar scan at the border).
     const int MaxBorderRows = 16;
+
+    // The taps of one window row for 8 windows, in scan order: the running maximum, a later tap winning only when
+    // strictly greater, and (for the relevance pass) where it is; the first row's first tap starts the scan.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void ScanRow(in ConvShape s, float* row, int rowStart, Vector256<int> lane, bool firstRow, bool track,
+        ref Vector256<float> best, ref Vector256<int> where, ref Vector256<float> nan)
+    {
+        for (int v = 0; v < s.KernelWidth; v++)
+        {
+            var tap = Tap(row, v, s.StrideWidth);
+            nan |= Avx.CompareUnordered(tap, tap);
+            if (firstRow && v == 0)
+            {
+                best = tap;
+                if (track) where = lane + Vector256.Create(rowStart);
+                continue;
+            }
+            var wins = Avx.CompareGreaterThan(tap, best);
+            best = Avx.BlendVariable(best, tap, wins);
+            if (track)
+                where = Avx.BlendVariable(where.AsSingle(), (lane + Vector256.Create(rowStart + v)).AsSingle(), wins).AsInt32();
+        }
+    }
 
     // Tap v of 8 windows: row[v + stride * l] for l < 8.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
