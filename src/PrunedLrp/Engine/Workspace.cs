@@ -80,7 +80,7 @@ internal sealed class Workspace
             ReadOnlySpan<float> x = Activations[inputs[0]];
             ReadOnlySpan<float> x2 = inputs.Length > 1 ? Activations[inputs[1]] : default;
             var y = Activations[id].AsSpan(0, batch * layer.OutputSize);
-            if (_rectifies[id] && s_fuseRelu)
+            if (_rectifies[id])
             {
                 // The ReLU at id + 1 writes over this node's buffer and nothing else reads it: one pass does both.
                 layer.ForwardRectified(x[..(batch * layer.InputSize)], x2, y, batch, Scratch);
@@ -94,12 +94,13 @@ internal sealed class Workspace
     /// <summary>
     /// Nodes whose ReLU runs inside them: the next node is a ReLU of this one alone, it is this node's only reader, and
     /// this node's output is not kept, so the ReLU shares its buffer (<see cref="ActivationSlots"/>) and no one ever
-    /// sees the unrectified values. Without <paramref name="keep"/> every output is kept, so nothing is fused.
+    /// sees the unrectified values. Without <paramref name="keep"/> every output is kept, so nothing is fused (nor with
+    /// PRUNEDLRP_FUSE_RELU=0).
     /// </summary>
     static bool[] RectifiedNodes(Model model, bool[]? keep, int[]? slotOf)
     {
         var fused = new bool[model.NodeCount];
-        if (keep is null || slotOf is null)
+        if (keep is null || slotOf is null || !s_fuseRelu)
             return fused;
         int last = model.NodeCount - 1;
         for (int id = 1; id + 1 < last; id++)
@@ -111,7 +112,7 @@ internal sealed class Workspace
     }
 
     /// <summary>Whether node <paramref name="id"/> runs the ReLU after it in the same pass (and that ReLU does not run).</summary>
-    public bool Rectifies(int id) => _rectifies[id] && s_fuseRelu;
+    public bool Rectifies(int id) => _rectifies[id];
 
     /// <summary>Whether node <paramref name="id"/>'s output is readable after a pass.</summary>
     public bool Holds(int id) => _keep is null || id == 0 || id == Model.NodeCount - 1 || _keep[id];

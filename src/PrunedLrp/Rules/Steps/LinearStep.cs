@@ -48,6 +48,14 @@ internal abstract class LinearStep(LinearLayer layer, int inBuffers, int outBuff
         return xp;
     }
 
+    /// <summary>An all-ones array: the unit input of Flat's and ZBox's input-independent terms, or a ones kernel.</summary>
+    protected static float[] Ones(int length)
+    {
+        var ones = new float[length];
+        ones.AsSpan().Fill(1f);
+        return ones;
+    }
+
     /// <summary><c>dst = a + b</c> for the forward products' partial sums.</summary>
     protected static void Accumulate(Span<float> dst, ReadOnlySpan<float> add) => TensorPrimitives.Add(dst, add, dst);
 }

@@ -30,16 +30,12 @@ internal sealed class SquareFlatStep : LinearStep
         var variant = squareWeights ? WeightVariant.Square : WeightVariant.Ones;
         _op = layer.Variant(variant);
         _bias = layer.BiasVariant(variant);
-        var ones = new float[In];
-        ones.AsSpan().Fill(1f);
         _denominator = new float[Out];
-        _op.Forward(ones, _bias, _denominator, 1, new float[_op.ScratchLength(1)]);
+        _op.Forward(Ones(In), _bias, _denominator, 1, new float[_op.ScratchLength(1)]);
         if (!squareWeights && layer is ConvLayer { Shape.Groups: 1 } conv)
         {
             var single = conv.Shape with { InChannels = 1, OutChannels = 1 };
-            var kernel = new float[single.WeightSize];
-            kernel.AsSpan().Fill(1f);
-            _plane = new Kernels.ConvOperator(single, kernel);
+            _plane = new Kernels.ConvOperator(single, Ones(single.WeightSize));
             _inPlane = single.InSize;
             _outPlane = single.OutSize;
         }

@@ -75,13 +75,6 @@ internal sealed class ZBoxStep : LinearStep
         return result;
     }
 
-    static float[] Ones(int length)
-    {
-        var ones = new float[length];
-        ones.AsSpan().Fill(1f);
-        return ones;
-    }
-
     public override void Backward(ref RelevanceArgs args)
     {
         if (_bound != null && args.Mask.IsEmpty && args.Kept.IsEmpty)
