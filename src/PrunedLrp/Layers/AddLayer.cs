@@ -38,14 +38,18 @@ internal sealed class AddLayer(int id, NodeSpec spec, int[][] inputShapes, int[]
 
     public int ScratchLength(int batch) => 3 * batch * OutputSize;
 
+    /// <summary>The rule forms a + b again from the inputs it reads anyway, so the sum's output need not be kept (and a
+    /// ReLU after it runs in the same pass, <see cref="Layer.ForwardRectified"/>).</summary>
+    public bool ReadsOutput => false;
+
     public void Backward(ref RelevanceArgs args)
     {
         int n = args.RIn.Length;
         var s = args.Scratch[..n];
         if (args.Mask.IsEmpty && args.Mask2.IsEmpty)
         {
-            // One pass instead of three (divide, then two products): these are memory-bound on ResNet's wide sums.
-            Stabilizer.Share(args.ROut, args.Z, stabilizer, args.X[..n], args.RIn2.IsEmpty ? default : args.X2[..n], args.RIn, args.RIn2);
+            // One pass instead of four (sum, divide, then two products): these are memory-bound on ResNet's wide sums.
+            Stabilizer.Share(args.ROut, stabilizer, args.X[..n], args.X2[..n], args.RIn, args.RIn2);
             return;
         }
         // PLRP-M: the masked inputs make a new denominator.

@@ -63,19 +63,18 @@ internal static class Stabilizer
     }
 
     /// <summary>
-    /// The Norm rule of a sum <c>z = a + b</c> in one pass: <c>s = r / stab(z)</c>, <c>rA = a * s</c> and, when
-    /// <paramref name="rB"/> is not empty, <c>rB = b * s</c>; the same float operations as <see cref="Divide"/> followed by
-    /// two products, without writing s (rA and rB may alias a, b or r).
+    /// The Norm rule of a sum <c>z = a + b</c> in one pass, with z formed again from its terms (the same float sum as the
+    /// forward's, so the sum's output need not be kept): <c>s = r / stab(a + b)</c>, <c>rA = a * s</c> and, when
+    /// <paramref name="rB"/> is not empty, <c>rB = b * s</c>; the same float operations as an addition,
+    /// <see cref="Divide"/> and two products, without writing z or s (rA and rB may alias a, b or r).
     /// </summary>
-    public static void Share(ReadOnlySpan<float> r, ReadOnlySpan<float> z, float eps, ReadOnlySpan<float> a, ReadOnlySpan<float> b,
-        Span<float> rA, Span<float> rB)
+    public static void Share(ReadOnlySpan<float> r, float eps, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> rA, Span<float> rB)
     {
         int n = rA.Length, i = 0;
         bool second = !rB.IsEmpty;
-        if (r.Length < n || z.Length < n || a.Length < n || (second && (b.Length < n || rB.Length < n)))
-            throw new ArgumentException("r, z, a (and b, rB) must be at least as long as rA");
+        if (r.Length < n || a.Length < n || b.Length < n || (second && rB.Length < n))
+            throw new ArgumentException("r, a, b (and rB) must be at least as long as rA");
         ref float rr = ref MemoryMarshal.GetReference(r);
-        ref float zr = ref MemoryMarshal.GetReference(z);
         ref float ar = ref MemoryMarshal.GetReference(a);
         ref float br = ref MemoryMarshal.GetReference(b);
         ref float outA = ref MemoryMarshal.GetReference(rA);
@@ -85,18 +84,20 @@ internal static class Stabilizer
             var e = Vector256.Create(eps);
             for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
             {
-                var quotient = Vector256.LoadUnsafe(ref rr, (nuint)i) / Apply(Vector256.LoadUnsafe(ref zr, (nuint)i), e);
-                var bv = second ? Vector256.LoadUnsafe(ref br, (nuint)i) : default; // read before rA may overwrite b
-                (Vector256.LoadUnsafe(ref ar, (nuint)i) * quotient).StoreUnsafe(ref outA, (nuint)i);
+                // Both terms are read before rA or rB, which may overwrite them, is written.
+                var av = Vector256.LoadUnsafe(ref ar, (nuint)i);
+                var bv = Vector256.LoadUnsafe(ref br, (nuint)i);
+                var quotient = Vector256.LoadUnsafe(ref rr, (nuint)i) / Apply(av + bv, e);
+                (av * quotient).StoreUnsafe(ref outA, (nuint)i);
                 if (second)
                     (bv * quotient).StoreUnsafe(ref outB, (nuint)i);
             }
         }
         for (; i < n; i++)
         {
-            float quotient = Unsafe.Add(ref rr, i) / Apply(Unsafe.Add(ref zr, i), eps);
-            float bi = second ? Unsafe.Add(ref br, i) : 0f;
-            Unsafe.Add(ref outA, i) = Unsafe.Add(ref ar, i) * quotient;
+            float ai = Unsafe.Add(ref ar, i), bi = Unsafe.Add(ref br, i);
+            float quotient = Unsafe.Add(ref rr, i) / Apply(ai + bi, eps);
+            Unsafe.Add(ref outA, i) = ai * quotient;
             if (second)
                 Unsafe.Add(ref outB, i) = bi * quotient;
         }

@@ -185,6 +185,31 @@ public class ConvOperatorTests
     }
 
     [Avx2Theory]
+    [InlineData(300, 16, 9, 13, 2)]   // products of 2 depth blocks of 150 channels; 7 tiles a row
+    [InlineData(520, 17, 12, 37, 4)]  // 3 depth blocks (174, 174, 172); 10 tiles a row
+    [InlineData(257, 16, 20, 7, 2)]   // 2 depth blocks (129, 128); 4 tiles a row
+    [InlineData(16, 16, 30, 58, 4)]   // 15 tiles a row: the products' column panels start mid-row
+    public void Winograd_DeepInputsAndPanelSpans_MatchReference(int cin, int cout, int outH, int outW, int tile)
+    {
+        // Deep inputs split the products into depth blocks, and whole blocks of tile rows (the default block budget) put
+        // several tile rows in one product, so its column panels cross from row to row.
+        var rng = new Random(cin * 31 + outW);
+        var s = new ConvShape(cin, cout, 1, outH, outW, 3, 3, 1, 1, 1, 1, 1, 1, outH, outW);
+        var w = KernelAssert.Random(rng, s.WeightSize);
+        var bias = KernelAssert.Random(rng, cout);
+        var x = KernelAssert.Random(rng, s.InSize);
+        var expected = ReferenceConv.Forward(s, w, x, bias, 1);
+        foreach (bool threadBlocks in new[] { false, true })
+        {
+            var op = new Winograd3x3(cin, cout, outH, outW, outH, outW, 1, 1, w, outputTile: tile, threadBlocks: threadBlocks);
+            var y = RunWinograd(op, x, bias, s.OutSize, rng);
+            KernelAssert.Close(expected, y, cin * 9, $"F({tile}x{tile}, 3x3) {s}, thread blocks {threadBlocks}");
+            // Nothing left in the scratch may reach y (the products' padding, the slack after V and M).
+            Assert.Equal(y, RunWinograd(op, x, bias, s.OutSize, rng, scratchFill: float.NaN));
+        }
+    }
+
+    [Avx2Theory]
     [InlineData(16, 24, 61, 45, 4)]  // thread blocks of 4 tile rows: 4 blocks, the last one short
     [InlineData(24, 16, 90, 37, 2)]  // F(2x2): 7 blocks of 7 tile rows, the last 3
     [InlineData(17, 16, 8, 8, 4)]    // 2 tile rows: capped at one block a thread
@@ -247,9 +272,11 @@ public class ConvOperatorTests
         Assert.False(Winograd3x3.UsesThreadBlocks(512, 512, 2));
     }
 
-    static float[] RunWinograd(Winograd3x3 op, float[] x, float[] bias, int outSize, Random rng)
+    static float[] RunWinograd(Winograd3x3 op, float[] x, float[] bias, int outSize, Random rng, float? scratchFill = null)
     {
         var scratch = KernelAssert.Random(rng, op.ScratchLength); // garbage in the scratch must not matter
+        if (scratchFill is float fill)
+            scratch.AsSpan().Fill(fill);
         var y = new float[outSize];
         unsafe
         {

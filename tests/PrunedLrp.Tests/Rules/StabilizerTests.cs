@@ -82,28 +82,28 @@ public class StabilizerTests
     {
         var rng = new Random(n + 7);
         var r = Values(rng, n);
-        var z = Values(rng, n);
         var a = Values(rng, n);
         var b = Values(rng, n);
         if (n > 2) r[n / 2] = float.NaN;
-        var expectedA = Enumerable.Range(0, n).Select(i => a[i] * (r[i] / Stab(z[i]))).ToArray();
-        var expectedB = Enumerable.Range(0, n).Select(i => b[i] * (r[i] / Stab(z[i]))).ToArray();
+        if (n > 4) b[n / 3] = -a[n / 3]; // a zero sum: the stabilizer's sign convention decides
+        var expectedA = Enumerable.Range(0, n).Select(i => a[i] * (r[i] / Stab(a[i] + b[i]))).ToArray();
+        var expectedB = Enumerable.Range(0, n).Select(i => b[i] * (r[i] / Stab(a[i] + b[i]))).ToArray();
 
         var rA = Enumerable.Repeat(9f, n).ToArray(); // stale values must be overwritten
         var rB = Enumerable.Repeat(9f, n).ToArray();
-        Stabilizer.Share(r, z, Eps, a, b, rA, rB);
+        Stabilizer.Share(r, Eps, a, b, rA, rB);
         Assert.Equal(expectedA, rA);
         Assert.Equal(expectedB, rB);
 
-        // One input only (the second one's relevance not wanted), written over its own input.
+        // The first input only (the second one's relevance not wanted), written over its own input.
         var aliased = (float[])a.Clone();
-        Stabilizer.Share(r, z, Eps, aliased, default, aliased, default);
+        Stabilizer.Share(r, Eps, aliased, b, aliased, default);
         Assert.Equal(expectedA, aliased);
 
         // Outputs over the other operand: each lane reads a and b before it writes.
         var swapA = (float[])b.Clone();
         var swapB = (float[])a.Clone();
-        Stabilizer.Share(r, z, Eps, swapB, swapA, swapA, swapB);
+        Stabilizer.Share(r, Eps, swapB, swapA, swapA, swapB);
         Assert.Equal(expectedA, swapA);
         Assert.Equal(expectedB, swapB);
     }
@@ -154,8 +154,9 @@ public class StabilizerTests
     public void Share_ShortOperand_Throws()
     {
         var ok = new float[9];
-        Assert.Throws<ArgumentException>(() => Stabilizer.Share(ok, ok, Eps, new float[8], ok, new float[9], new float[9]));
-        Assert.Throws<ArgumentException>(() => Stabilizer.Share(ok, ok, Eps, ok, new float[8], new float[9], new float[9]));
+        Assert.Throws<ArgumentException>(() => Stabilizer.Share(ok, Eps, new float[8], ok, new float[9], new float[9]));
+        Assert.Throws<ArgumentException>(() => Stabilizer.Share(ok, Eps, ok, new float[8], new float[9], new float[9]));
+        Assert.Throws<ArgumentException>(() => Stabilizer.Share(new float[8], Eps, ok, ok, new float[9], default));
     }
 
     [Fact]
