@@ -70,7 +70,8 @@ public sealed partial class Explainer
             _isPoint[p] = true;
         _pruning?.Validate(_points.Length);
         if (!keepNodeRelevance)
-            (_slotOf, _slotSizes) = RelevanceSlots.Assign(model, _isPoint, _pruning is { Mode: PruneMode.M });
+            (_slotOf, _slotSizes) = RelevanceSlots.Assign(model, _isPoint, _pruning is { Mode: PruneMode.M },
+                _steps.Select(step => step?.PassesRelevance ?? false).ToArray());
     }
 
     // The nodes whose forward outputs some rule reads in the backward pass; the others (VGG-16: the convolutions'

@@ -10,11 +10,14 @@ namespace PrunedLrp;
 /// when a pruning point among k's inputs re-runs its readers, at that point's time. The input (node 0), the output
 /// (seeded before the pass) and pruning points (reported, and written by --layers-out) keep their own buffers.
 /// Buffers go to nodes in order of first use: the smallest free one that fits, else the largest free one, grown.
+/// A node whose only reader passes relevance through unchanged (a ReLU, a Flatten) takes that reader's buffer, so the
+/// reader's step has nothing to copy: the node's relevance is the reader's, and no step writes either buffer again.
 /// </remarks>
 internal static class RelevanceSlots
 {
-    /// <summary>The buffer index of each node, and each buffer's size per sample.</summary>
-    public static (int[] SlotOf, int[] SlotSizes) Assign(Model model, bool[] isPoint, bool maskedRerun)
+    /// <summary>The buffer index of each node, and each buffer's size per sample; <paramref name="passes"/> marks the
+    /// nodes whose step is Pass.</summary>
+    public static (int[] SlotOf, int[] SlotSizes) Assign(Model model, bool[] isPoint, bool maskedRerun, bool[] passes)
     {
         int count = model.NodeCount;
         var start = new int[count];
@@ -44,6 +47,13 @@ internal static class RelevanceSlots
             int size = model.NodeSizes[id];
             bool own = id == 0 || id == count - 1 || isPoint[id];
             int best = -1, largestFree = -1;
+            if (!own && model.Readers[id] is [var reader] && passes[reader] && model.NodeSizes[reader] == size)
+            {
+                // The reader was placed first (its relevance is written before it runs, and it runs when this node's starts).
+                slotOf[id] = slotOf[reader];
+                freeAt[slotOf[id]] = Math.Max(freeAt[slotOf[id]], end[id]);
+                continue;
+            }
             if (!own)
             {
                 for (int s = 0; s < sizes.Count; s++)

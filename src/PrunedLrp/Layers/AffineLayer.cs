@@ -31,5 +31,7 @@ internal sealed class AffineLayer(int id, NodeSpec spec, int[][] inputShapes, in
 
     public bool ReadsOutput => false;
 
+    public bool PassesRelevance => true;
+
     public void Backward(ref RelevanceArgs args) => PassRelevance.Pass(ref args);
 }

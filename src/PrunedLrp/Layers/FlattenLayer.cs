@@ -17,5 +17,7 @@ internal sealed class FlattenLayer(int id, NodeSpec spec, int[][] inputShapes, i
 
     public bool ReadsOutput => false;
 
+    public bool PassesRelevance => true;
+
     public void Backward(ref RelevanceArgs args) => PassRelevance.Pass(ref args);
 }

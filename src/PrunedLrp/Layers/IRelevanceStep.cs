@@ -13,6 +13,10 @@ internal interface IRelevanceStep
     /// <summary>Whether <see cref="Backward"/> reads this node's cached output (<see cref="RelevanceArgs.Z"/>).</summary>
     bool ReadsOutput => true;
 
+    /// <summary>Whether the rule is Pass (<c>R_in = R_out</c>, <see cref="PassRelevance"/>): then the input's relevance may
+    /// share this node's buffer, and the step, finding both the same, has nothing to copy.</summary>
+    bool PassesRelevance => false;
+
     /// <summary>Writes <see cref="RelevanceArgs.RIn"/> (and <see cref="RelevanceArgs.RIn2"/>) from <see cref="RelevanceArgs.ROut"/>.</summary>
     void Backward(ref RelevanceArgs args);
 }

@@ -18,5 +18,7 @@ internal sealed class ReluLayer(int id, NodeSpec spec, int[][] inputShapes, int[
 
     public bool ReadsOutput => false;
 
+    public bool PassesRelevance => true;
+
     public void Backward(ref RelevanceArgs args) => PassRelevance.Pass(ref args);
 }

@@ -72,9 +72,35 @@ public class SharedRelevanceTests
     {
         // resnet_small: 18 nodes; in its backward pass at most a handful of relevances are alive at once.
         var model = Build("resnet_small");
-        var (slotOf, sizes) = RelevanceSlots.Assign(model, new bool[model.NodeCount], maskedRerun: false);
+        var (slotOf, sizes) = RelevanceSlots.Assign(model, new bool[model.NodeCount], maskedRerun: false, Passes(model));
         Assert.Equal(model.NodeCount, slotOf.Length);
         Assert.True(sizes.Length <= model.NodeCount / 2, $"{sizes.Length} buffers for {model.NodeCount} nodes");
         Assert.True(sizes.Sum() < 0.6 * model.NodeSizes.Sum(), $"{sizes.Sum()} floats a sample for {model.NodeSizes.Sum()}");
     }
+
+    [Theory]
+    [InlineData("resnet_small", false)]
+    [InlineData("resnet_small", true)]
+    [InlineData("conv2d", false)]
+    public void Slots_ANodeReadOnlyByAPassStep_SharesItsBuffer(string modelName, bool maskedRerun)
+    {
+        // Its relevance is the reader's, so the Pass step finds R_in and R_out the same and copies nothing; pruning
+        // points keep their own buffers and are never the sharing node.
+        var model = Build(modelName);
+        var passes = Passes(model);
+        var isPoint = model.Layers.Select(l => l is not null && model.Readers[l.Id].Any(r => model.Layers[r] is PrunedLrp.Layers.LinearLayer)).ToArray();
+        var (slotOf, _) = RelevanceSlots.Assign(model, isPoint, maskedRerun, passes);
+        int shared = 0;
+        for (int id = 1; id < model.NodeCount - 1; id++)
+        {
+            if (isPoint[id] || model.Readers[id] is not [var reader] || !passes[reader])
+                continue;
+            Assert.Equal(slotOf[reader], slotOf[id]);
+            shared++;
+        }
+        Assert.True(shared > 0, "the model has convolutions read only by their ReLUs");
+    }
+
+    static bool[] Passes(Model model) =>
+        model.Layers.Select(l => l is PrunedLrp.Layers.IRelevanceStep { PassesRelevance: true }).ToArray();
 }
