@@ -169,7 +169,15 @@ internal sealed unsafe class Winograd3x3
 
     // Where the padded input rows start in an area: after V and M of a full block and 8 floats of slack.
     static long RowsOffset(int inChannels, int outChannels, int tileColumns, int blockRows, int tile) =>
-        (long)(tile + 2) * (tile + 2) * (inChannels + outChannels) * blockRows * tileColumns + 8;
+        (long)(tile + 2) * (tile + 2) * (Plane(inChannels, blockRows * tileColumns) + Plane(outChannels, blockRows * tileColumns)) + 8;
+
+    /// <summary>Floats from V_ξ (or M_ξ) to the next element's: its channels x tiles, and one cache line more.</summary>
+    /// <remarks>The transforms write (input) or read (output) all (m + 2)^2 elements of each group of 8 tiles at once. With
+    /// planes a multiple of 4 KB apart (VGG-16's 256 channels x 196 tiles), those 36 streams all fell in one set of the
+    /// 12-way L1 and evicted each other at every group; the extra line puts each in a set of its own.</remarks>
+    static long Plane(int channels, int tiles) => (long)channels * tiles + PlaneSkew;
+
+    const int PlaneSkew = 16;
 
     // Whole tile rows per block: as many as keep V and M within blockFloats, at least one; thread blocks take at most
     // half the tile rows, so that a small image still gives each thread a block.
@@ -221,12 +229,13 @@ internal sealed unsafe class Winograd3x3
             job.TileRow1 = Math.Min(_tileRows, ty0 + _blockRows);
             int tiles = (job.TileRow1 - ty0) * _tileColumns;
             job.Tiles = tiles;
-            job.M = scratch + (long)_elements * _inChannels * tiles;
+            long vPlane = Plane(_inChannels, tiles), mPlane = Plane(_outChannels, tiles);
+            job.M = scratch + _elements * vPlane;
             RunSplit(&InputChunk, ref job, _inChannels);
             for (int xi = 0; xi < _elements; xi++)
             {
-                var v = new ReadOnlySpan<float>(job.V + (long)xi * _inChannels * tiles, _inChannels * tiles);
-                var m = new Span<float>(job.M + (long)xi * _outChannels * tiles, _outChannels * tiles);
+                var v = new ReadOnlySpan<float>(job.V + xi * vPlane, _inChannels * tiles);
+                var m = new Span<float>(job.M + xi * mPlane, _outChannels * tiles);
                 Gemm.Multiply(_u[xi], false, tiles, v, tiles, m, tiles, accumulate: false);
             }
             RunSplit(&OutputChunk, ref job, _outChannels);
@@ -261,15 +270,15 @@ internal sealed unsafe class Winograd3x3
             j.TileRow1 = Math.Min(j.TileRows, j.TileRow0 + j.BlockRows);
             int tiles = (j.TileRow1 - j.TileRow0) * j.TileColumns;
             j.Tiles = tiles;
+            long vPlane = Plane(j.InChannels, tiles), mPlane = Plane(j.OutChannels, tiles);
             j.V = area;
-            j.M = area + (long)elements * j.InChannels * tiles;
+            j.M = area + elements * vPlane;
             j.Rows = area + RowsOffset(j.InChannels, j.OutChannels, j.TileColumns, j.BlockRows, j.Tile);
             j.Channels = j.InChannels;
             j.Parts = 1;
             InputChunk(&j, 0);
             for (int xi = 0; xi < elements; xi++)
-                Gemm.MultiplyOnThisThread(j.U[xi], j.UWidth, j.OutChannels, j.InChannels, tiles,
-                    j.V + (long)xi * j.InChannels * tiles, j.M + (long)xi * j.OutChannels * tiles);
+                Gemm.MultiplyOnThisThread(j.U[xi], j.UWidth, j.OutChannels, j.InChannels, tiles, j.V + xi * vPlane, j.M + xi * mPlane);
             j.Channels = j.OutChannels;
             OutputChunk(&j, 0);
         }
@@ -291,7 +300,7 @@ internal sealed unsafe class Winograd3x3
         ref var j = ref *(Job*)context;
         int m = j.Tile;
         float* rows = j.Rows + (long)chunk * (m + 2) * j.RowLength;
-        long plane = (long)j.InChannels * j.Tiles;
+        long plane = Plane(j.InChannels, j.Tiles);
         for (int c = j.Channels * chunk / j.Parts, end = j.Channels * (chunk + 1) / j.Parts; c < end; c++)
         {
             float* image = j.X + (long)c * j.InHeight * j.InWidth;
@@ -327,7 +336,7 @@ internal sealed unsafe class Winograd3x3
     static void OutputChunk(void* context, int chunk)
     {
         ref var j = ref *(Job*)context;
-        long plane = (long)j.OutChannels * j.Tiles;
+        long plane = Plane(j.OutChannels, j.Tiles);
         int m = j.Tile;
         float** outputs = stackalloc float*[4];
         for (int o = j.Channels * chunk / j.Parts, end = j.Channels * (chunk + 1) / j.Parts; o < end; o++)
