@@ -232,14 +232,33 @@ internal sealed unsafe class Winograd3x3
             long vPlane = Plane(_inChannels, tiles), mPlane = Plane(_outChannels, tiles);
             job.M = scratch + _elements * vPlane;
             RunSplit(&InputChunk, ref job, _inChannels);
-            for (int xi = 0; xi < _elements; xi++)
-            {
-                var v = new ReadOnlySpan<float>(job.V + xi * vPlane, _inChannels * tiles);
-                var m = new Span<float>(job.M + xi * mPlane, _outChannels * tiles);
-                Gemm.Multiply(_u[xi], false, tiles, v, tiles, m, tiles, accumulate: false);
-            }
+            RunProducts(ref job);
             RunSplit(&OutputChunk, ref job, _outChannels);
         }
+    }
+
+    // The (m + 2)^2 products of a shared block, whole ones on each thread: one hand-over to the kernel worker for all of
+    // them, and each product's B packed once, instead of every product split over both threads (each waiting for the
+    // slower half, and, when the product is split along M, as for 7x7 and 14x14 outputs, each half packing all of B).
+    void RunProducts(ref Job job)
+    {
+        fixed (nint* u = _uData)
+        fixed (Job* p = &job)
+        {
+            job.U = (float**)u;
+            job.UWidth = _u[0].PaddedWidth;
+            if (!KernelWorker.TryRun(&Product, p, _elements))
+                for (int xi = 0; xi < _elements; xi++) Product(p, xi);
+        }
+        GC.KeepAlive(_u);
+    }
+
+    // M_ξ = U_ξ V_ξ of a shared block.
+    static void Product(void* context, int xi)
+    {
+        ref var j = ref *(Job*)context;
+        long vPlane = Plane(j.InChannels, j.Tiles), mPlane = Plane(j.OutChannels, j.Tiles);
+        Gemm.MultiplyOnThisThread(j.U[xi], j.UWidth, j.OutChannels, j.InChannels, j.Tiles, j.V + xi * vPlane, j.M + xi * mPlane);
     }
 
     // Everything a chunk needs, unmanaged so that it can sit on the stack behind a pointer.
