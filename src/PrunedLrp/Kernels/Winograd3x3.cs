@@ -163,9 +163,12 @@ internal sealed unsafe class Winograd3x3
         return checked((int)(threadBlocks ? 2 * area : area));
     }
 
-    // V and M of a block, 8 floats of slack, and `rowSets` sets of m + 2 padded input rows.
+    // V and M of a block, 8 floats of slack, and `rowSets` sets of a block's padded input rows.
     static long AreaFloats(int inChannels, int outChannels, int outWidth, int blockRows, int tile, int rowSets) =>
-        RowsOffset(inChannels, outChannels, Tiles(outWidth, tile), blockRows, tile) + (long)rowSets * (tile + 2) * RowLength(outWidth, tile);
+        RowsOffset(inChannels, outChannels, Tiles(outWidth, tile), blockRows, tile) + (long)rowSets * RowSetFloats(blockRows, tile, RowLength(outWidth, tile));
+
+    // The padded input rows of one channel's block of tile rows: m per tile row, and the 2 more the last one reads.
+    static long RowSetFloats(int blockRows, int tile, int rowLength) => (long)(tile * blockRows + 2) * rowLength;
 
     // Where the padded input rows start in an area: after V and M of a full block and 8 floats of slack.
     static long RowsOffset(int inChannels, int outChannels, int tileColumns, int blockRows, int tile) =>
@@ -207,6 +210,7 @@ internal sealed unsafe class Winograd3x3
             X = x, Y = y, Bias = bias, Rectify = rectify,
             V = scratch,
             Rows = scratch + RowsOffset(_inChannels, _outChannels, _tileColumns, _blockRows, _tile),
+            BlockRows = _blockRows,
         };
         if (_threadBlocks)
         {
@@ -214,7 +218,6 @@ internal sealed unsafe class Winograd3x3
             {
                 job.U = (float**)u;
                 job.UWidth = _u[0].PaddedWidth;
-                job.BlockRows = _blockRows;
                 job.TileRows = _tileRows;
                 job.Area = AreaFloats(_inChannels, _outChannels, _outWidth, _blockRows, _tile, 1);
                 if (!KernelWorker.TryRun(&ThreadBlocks, &job, 2))
@@ -318,20 +321,24 @@ internal sealed unsafe class Winograd3x3
     {
         ref var j = ref *(Job*)context;
         int m = j.Tile;
-        float* rows = j.Rows + (long)chunk * (m + 2) * j.RowLength;
+        float* rows = j.Rows + chunk * RowSetFloats(j.BlockRows, m, j.RowLength);
         long plane = Plane(j.InChannels, j.Tiles);
         for (int c = j.Channels * chunk / j.Parts, end = j.Channels * (chunk + 1) / j.Parts; c < end; c++)
         {
             float* image = j.X + (long)c * j.InHeight * j.InWidth;
+            // Each input row once for the whole block: tile rows overlap by 2 rows, so per tile row the copies were
+            // (m + 2) / m of the input (1.5x with F(4x4), 2x with F(2x2)).
+            int top = m * j.TileRow0 - j.PadTop;
+            for (int r = 0, count = m * (j.TileRow1 - j.TileRow0) + 2; r < count; r++)
+                PadRow(ref j, image, top + r, rows + (long)r * j.RowLength);
             for (int ty = j.TileRow0; ty < j.TileRow1; ty++)
             {
-                for (int r = 0; r < m + 2; r++)
-                    PadRow(ref j, image, m * ty - j.PadTop + r, rows + r * j.RowLength);
+                float* tileRows = rows + (long)m * (ty - j.TileRow0) * j.RowLength;
                 float* dst = j.V + (long)c * j.Tiles + (long)(ty - j.TileRow0) * j.TileColumns;
                 for (int tx0 = 0; tx0 < j.TileColumns; tx0 += 8)
                 {
-                    if (m == 2) WinogradTransforms.Input(rows, j.RowLength, tx0, dst + tx0, plane, Math.Min(8, j.TileColumns - tx0));
-                    else WinogradTransforms4.Input(rows, j.RowLength, tx0, dst + tx0, plane, Math.Min(8, j.TileColumns - tx0));
+                    if (m == 2) WinogradTransforms.Input(tileRows, j.RowLength, tx0, dst + tx0, plane, Math.Min(8, j.TileColumns - tx0));
+                    else WinogradTransforms4.Input(tileRows, j.RowLength, tx0, dst + tx0, plane, Math.Min(8, j.TileColumns - tx0));
                 }
             }
         }
