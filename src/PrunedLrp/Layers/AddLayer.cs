@@ -49,7 +49,7 @@ internal sealed class AddLayer(int id, NodeSpec spec, int[][] inputShapes, int[]
         if (args.Mask.IsEmpty && args.Mask2.IsEmpty)
         {
             // One pass instead of four (sum, divide, then two products): these are memory-bound on ResNet's wide sums.
-            Stabilizer.Share(args.ROut, stabilizer, args.X[..n], args.X2[..n], args.RIn, args.RIn2);
+            HalvedPasses.Share(args.ROut, stabilizer, args.X[..n], args.X2[..n], args.RIn, args.RIn2);
             return;
         }
         // PLRP-M: the masked inputs make a new denominator.

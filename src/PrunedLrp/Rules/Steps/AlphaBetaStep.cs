@@ -63,11 +63,11 @@ internal sealed class AlphaBetaStep : LinearStep
             bOp.Forward(xNeg, default, t, batch, opScratch, kept);
             Accumulate(z, t);
         }
-        Stabilizer.Divide(rOut, z, _stabilizer, z);
+        HalvedPasses.Divide(rOut, z, _stabilizer, z);
         a.BackwardData(z, c, batch, opScratch, xPos, kept);
         if (overwrite)
         {
-            TensorPrimitives.Multiply(xPos, c, rIn);
+            HalvedPasses.Multiply(xPos, c, rIn);
             if (factor != 1f) TensorPrimitives.Multiply(rIn, factor, rIn);
         }
         else

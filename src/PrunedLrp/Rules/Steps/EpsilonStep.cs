@@ -22,8 +22,8 @@ internal sealed class EpsilonStep(LinearLayer layer, float epsilon) : LinearStep
             op.Forward(x, Layer.Bias.Span, s, b, carver.Rest, args.Kept);
             z = s;
         }
-        Stabilizer.Divide(args.ROut, z, epsilon, s);
+        HalvedPasses.Divide(args.ROut, z, epsilon, s);
         op.BackwardData(s, c, b, carver.Rest, kept: args.Kept);
-        TensorPrimitives.Multiply(x, c, args.RIn);
+        HalvedPasses.Multiply(x, c, args.RIn);
     }
 }
