@@ -194,17 +194,14 @@ public class ConvOperatorTests
         // Deep inputs split the products into depth blocks, and whole blocks of tile rows (the default block budget) put
         // several tile rows in one product, so its column panels cross from row to row.
         var rng = new Random(cin * 31 + outW);
-        var s = new ConvShape(cin, cout, 1, outH, outW, 3, 3, 1, 1, 1, 1, 1, 1, outH, outW);
-        var w = KernelAssert.Random(rng, s.WeightSize);
-        var bias = KernelAssert.Random(rng, cout);
-        var x = KernelAssert.Random(rng, s.InSize);
+        var (s, w, bias, x) = SamePadded3x3(rng, cin, cout, outH, outW);
         var expected = ReferenceConv.Forward(s, w, x, bias, 1);
         foreach (bool threadBlocks in new[] { false, true })
         {
             var op = new Winograd3x3(cin, cout, outH, outW, outH, outW, 1, 1, w, outputTile: tile, threadBlocks: threadBlocks);
             var y = RunWinograd(op, x, bias, s.OutSize, rng);
             KernelAssert.Close(expected, y, cin * 9, $"F({tile}x{tile}, 3x3) {s}, thread blocks {threadBlocks}");
-            // Nothing left in the scratch may reach y (the products' padding, the slack after V and M).
+            // Nothing left in the scratch may reach y (the line between two planes of V or M, the slack after them).
             Assert.Equal(y, RunWinograd(op, x, bias, s.OutSize, rng, scratchFill: float.NaN));
         }
     }
@@ -220,10 +217,7 @@ public class ConvOperatorTests
         // threads run blocks, and compared with the plain loop, the shared-block schedule (whose products split the
         // columns differently, so agree to rounding) and the first round (the same blocks: bit for bit).
         var rng = new Random(cin * 1000 + outW);
-        var s = new ConvShape(cin, cout, 1, outH, outW, 3, 3, 1, 1, 1, 1, 1, 1, outH, outW);
-        var w = KernelAssert.Random(rng, s.WeightSize);
-        var bias = KernelAssert.Random(rng, cout);
-        var x = KernelAssert.Random(rng, s.InSize);
+        var (s, w, bias, x) = SamePadded3x3(rng, cin, cout, outH, outW);
         int rowFloats = (tile + 2) * (tile + 2) * (cin + cout) * ((outW + tile - 1) / tile);
         int blockRows = tile == 4 ? 4 : 7;
         var threadBlocks = new Winograd3x3(cin, cout, outH, outW, outH, outW, 1, 1, w, blockFloats: blockRows * rowFloats, outputTile: tile, threadBlocks: true);
@@ -270,6 +264,13 @@ public class ConvOperatorTests
         Assert.False(Winograd3x3.UsesThreadBlocks(256, 256, 4)); // 9.4 MB: shared blocks read it fewer times
         Assert.True(Winograd3x3.UsesThreadBlocks(256, 256, 2));  // F(2x2): 16 elements, 4.2 MB
         Assert.False(Winograd3x3.UsesThreadBlocks(512, 512, 2));
+    }
+
+    // A 3x3 stride-1 convolution padded by 1 (the output the size of the input), with random weights, bias and input.
+    static (ConvShape Shape, float[] Weight, float[] Bias, float[] Input) SamePadded3x3(Random rng, int cin, int cout, int height, int width)
+    {
+        var s = new ConvShape(cin, cout, 1, height, width, 3, 3, 1, 1, 1, 1, 1, 1, height, width);
+        return (s, KernelAssert.Random(rng, s.WeightSize), KernelAssert.Random(rng, cout), KernelAssert.Random(rng, s.InSize));
     }
 
     static float[] RunWinograd(Winograd3x3 op, float[] x, float[] bias, int outSize, Random rng, float? scratchFill = null)

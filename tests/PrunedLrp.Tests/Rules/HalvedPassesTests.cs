@@ -22,11 +22,10 @@ public class HalvedPassesTests
         return data;
     }
 
+    // The stabilizer tests' values, with a NaN in the middle (where the halves meet).
     static float[] Values(Random rng, int n)
     {
-        var v = new float[n];
-        for (int i = 0; i < n; i++)
-            v[i] = rng.Next(8) switch { 0 => 0f, 1 => -0f, _ => (float)(rng.NextDouble() * 4 - 2) };
+        var v = StabilizerTests.Values(rng, n);
         if (n > 2) v[n / 2] = float.NaN;
         return v;
     }

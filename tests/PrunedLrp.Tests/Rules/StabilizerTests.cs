@@ -17,7 +17,8 @@ public class StabilizerTests
         return data;
     }
 
-    static float[] Values(Random rng, int n)
+    /// <summary>Values in [-2, 2) with zeros of both signs (a quarter of them).</summary>
+    internal static float[] Values(Random rng, int n)
     {
         var v = new float[n];
         for (int i = 0; i < n; i++)
