@@ -20,9 +20,10 @@ namespace PrunedLrp.Kernels;
 /// the three steps and U (read once per block) stays in the shared cache. With one shared block of 16 MB these
 /// layers streamed V and M through memory three times and spent more time in the transforms than in the products.</item>
 /// <item>Large U (hundreds of channels) — shared blocks: V and M of a block take at most about 16 MB of scratch, so
-/// that U is read as few times as possible; the transforms split channels over the two kernel threads, and each
-/// product splits its columns.</item>
+/// that U is read as few times as possible; the transforms split channels over the two kernel threads, and the
+/// products go whole to either thread.</item>
 /// </list>
+/// Each element's plane of V or M is one cache line longer than its data (see <see cref="Plane"/>).
 /// Pads may be any integers (also negative), so the same class serves the transposed convolution of
 /// <see cref="ConvOperator.BackwardData"/>.
 /// </remarks>
