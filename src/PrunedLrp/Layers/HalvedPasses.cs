@@ -51,6 +51,34 @@ internal static unsafe class HalvedPasses
             PassHalves.Halves<SharePass, bool>(n, new SharePass { R = pr, A = pa, B = pb, RA = pra, RB = prb, Eps = eps });
     }
 
+    /// <summary><see cref="Stabilizer.GammaSplit"/>: Gamma's two quotients after a ReLU (sp and sn may alias q, r or z).</summary>
+    public static void GammaSplit(ReadOnlySpan<float> r, ReadOnlySpan<float> z, ReadOnlySpan<float> q, float gamma, float eps,
+        Span<float> sp, Span<float> sn)
+    {
+        int n = sp.Length;
+        if (n < PassHalves.From || r.Length < n || z.Length < n || q.Length < n || sn.Length < n)
+        {
+            Stabilizer.GammaSplit(r, z, q, gamma, eps, sp, sn);
+            return;
+        }
+        fixed (float* pr = r, pz = z, pq = q, psp = sp, psn = sn)
+            PassHalves.Halves<GammaSplitPass, bool>(n, new GammaSplitPass { R = pr, Z = pz, Q = pq, Sp = psp, Sn = psn, Gamma = gamma, Eps = eps });
+    }
+
+    /// <summary><see cref="TensorPrimitives.AddMultiply(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>:
+    /// <c>y = (a + b) * m</c> elementwise over a's length (y may alias a, b or m).</summary>
+    public static void AddMultiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> m, Span<float> y)
+    {
+        int n = a.Length;
+        if (n < PassHalves.From || b.Length != n || m.Length != n || y.Length < n)
+        {
+            TensorPrimitives.AddMultiply(a, b, m, y); // small, or lengths it reports
+            return;
+        }
+        fixed (float* pa = a, pb = b, pm = m, py = y)
+            PassHalves.Halves<AddMultiplyPass, bool>(n, new AddMultiplyPass { A = pa, B = pb, M = pm, Y = py });
+    }
+
     static ReadOnlySpan<float> In(float* p, int start, int end) => new(p + start, end - start);
 
     static Span<float> Out(float* p, int start, int end) => p == null ? default : new(p + start, end - start);
@@ -74,6 +102,29 @@ internal static unsafe class HalvedPasses
         public readonly bool Run(int start, int end)
         {
             TensorPrimitives.Multiply(In(A, start, end), In(B, start, end), Out(Y, start, end));
+            return true;
+        }
+    }
+
+    struct GammaSplitPass : IRangePass<bool>
+    {
+        public float* R, Z, Q, Sp, Sn;
+        public float Gamma, Eps;
+
+        public readonly bool Run(int start, int end)
+        {
+            Stabilizer.GammaSplit(In(R, start, end), In(Z, start, end), In(Q, start, end), Gamma, Eps, Out(Sp, start, end), Out(Sn, start, end));
+            return true;
+        }
+    }
+
+    struct AddMultiplyPass : IRangePass<bool>
+    {
+        public float* A, B, M, Y;
+
+        public readonly bool Run(int start, int end)
+        {
+            TensorPrimitives.AddMultiply(In(A, start, end), In(B, start, end), In(M, start, end), Out(Y, start, end));
             return true;
         }
     }

@@ -81,6 +81,38 @@ public class HalvedPassesTests
         Assert.Equal(expectedA, onlyA);
     }
 
+    [Theory]
+    [MemberData(nameof(Lengths))]
+    public void GammaSplit_InPlace_MatchesOnePass(int n)
+    {
+        var rng = new Random(n + 4);
+        var r = Values(rng, n);
+        var z = Values(rng, n);
+        var q = Values(rng, n);
+        var expectedP = new float[n];
+        var expectedN = new float[n];
+        Stabilizer.GammaSplit(r, z, q, 0.25f, Eps, expectedP, expectedN);
+        var sp = new float[n];
+        var sn = (float[])q.Clone(); // the step writes sn over q
+        HalvedPasses.GammaSplit(r, z, sn, 0.25f, Eps, sp, sn);
+        Assert.Equal(expectedP, sp);
+        Assert.Equal(expectedN, sn);
+    }
+
+    [Theory]
+    [MemberData(nameof(Lengths))]
+    public void AddMultiply_InPlace_MatchesOnePass(int n)
+    {
+        var rng = new Random(n + 5);
+        var a = Values(rng, n);
+        var b = Values(rng, n);
+        var m = Values(rng, n);
+        var expected = new float[n];
+        TensorPrimitives.AddMultiply(a, b, m, expected);
+        HalvedPasses.AddMultiply(a, b, m, b); // the step writes over its second term
+        Assert.Equal(expected, b);
+    }
+
     [Fact]
     public void ShortOperands_AreReportedAsByTheOnePass()
     {
@@ -89,5 +121,7 @@ public class HalvedPassesTests
         Assert.Throws<ArgumentException>(() => HalvedPasses.Divide(new float[n - 1], ok, Eps, new float[n]));
         Assert.Throws<ArgumentException>(() => HalvedPasses.Multiply(ok, new float[n - 1], new float[n]));
         Assert.Throws<ArgumentException>(() => HalvedPasses.Share(ok, Eps, ok, new float[n - 1], new float[n], default));
+        Assert.Throws<ArgumentException>(() => HalvedPasses.GammaSplit(ok, ok, new float[n - 1], 0.25f, Eps, new float[n], new float[n]));
+        Assert.Throws<ArgumentException>(() => HalvedPasses.AddMultiply(ok, ok, new float[n - 1], new float[n]));
     }
 }

@@ -97,10 +97,10 @@ internal sealed class GammaStep : LinearStep
     {
         int b = args.Batch;
         _positive!.Forward(x, _biasPositive, sn, b, ops, args.Kept);
-        Stabilizer.GammaSplit(args.ROut, z, sn, _gamma, _stabilizer, sp, sn);
+        HalvedPasses.GammaSplit(args.ROut, z, sn, _gamma, _stabilizer, sp, sn);
 
         _wp.BackwardData(sp, c, b, ops, kept: args.Kept);
         _wn.BackwardData(sn, args.RIn, b, ops, kept: args.Kept);
-        TensorPrimitives.AddMultiply(c, args.RIn, x, args.RIn);
+        HalvedPasses.AddMultiply(c, args.RIn, x, args.RIn);
     }
 }
