@@ -42,6 +42,17 @@ public class ExplainAllocationTests(ITestOutputHelper output)
         _ = AssertSteadyStateAllocatesNothing(PruneMode.M, keepNodeRelevance: false);
 
     [Theory]
+    [InlineData("epsilon-plus")]
+    [InlineData("epsilon-gamma-box")]
+    public void SteadyStateExplain_PassesSplitOverBothThreads_AllocateNothing(string composite)
+    {
+        // 32 channels of 48 x 48, two samples: 147K entries a tensor, so the steps' element-wise passes (division,
+        // product by x, Add's rule, Gamma's split) run as halves on both kernel threads (HalvedPasses).
+        var explainer = AssertSteadyStateAllocatesNothing(PruneMode.Lambda, composite: composite, channels: 32, size: 48);
+        Assert.Contains(explainer.Model.NodeSizes.ToArray(), size => 2 * size >= PassHalves.From);
+    }
+
+    [Theory]
     [InlineData(MemoryMode.Fast)]
     [InlineData(MemoryMode.Lean)]
     public void SteadyStateExplain_PlrpMOnListedKeptEntries_AllocatesNothing(MemoryMode memory)
@@ -54,10 +65,10 @@ public class ExplainAllocationTests(ITestOutputHelper output)
     }
 
     Explainer AssertSteadyStateAllocatesNothing(PruneMode mode, bool keepNodeRelevance = true, double sparsity = 0.7,
-        MemoryMode memory = MemoryMode.Fast, string composite = "epsilon-plus")
+        MemoryMode memory = MemoryMode.Fast, string composite = "epsilon-plus", int channels = 16, int size = 24)
     {
         // Wide enough that the conv and dense kernels split their work with the worker thread.
-        var model = Model.FromSpec(TestModels.Residual(seed: 61, channels: 16, size: 24), new ModelOptions { Memory = memory });
+        var model = Model.FromSpec(TestModels.Residual(seed: 61, channels: channels, size: size), new ModelOptions { Memory = memory });
         var explainer = new Explainer(model, NamedComposites.Get(composite),
             new PruningOptions { Mode = mode, Sparsity = [sparsity], PruneInput = true }, keepNodeRelevance);
         var x = TestModels.Input(model, 2, seed: 62);
