@@ -233,16 +233,19 @@ public class ConvOperatorTests
         }
     }
 
-    [Avx2Fact]
-    public void Winograd_ThreadBlocks_ConcurrentCallers_AgreeBitForBit()
+    [Avx2Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Winograd_ConcurrentCallers_AgreeBitForBit(bool threadBlocks)
     {
         // One prepared convolution shared by 4 threads, each with its own scratch: callers that find the kernel worker
-        // busy run every block themselves, and must get what a lone caller gets.
+        // busy run every block (thread blocks) or every product (shared blocks) themselves, and must get what a lone
+        // caller gets.
         var rng = new Random(77);
         var s = new ConvShape(16, 24, 1, 40, 36, 3, 3, 1, 1, 1, 1, 1, 1, 40, 36);
         var w = KernelAssert.Random(rng, s.WeightSize);
         var bias = KernelAssert.Random(rng, s.OutChannels);
-        var op = new Winograd3x3(16, 24, 40, 36, 40, 36, 1, 1, w, outputTile: 4, threadBlocks: true);
+        var op = new Winograd3x3(16, 24, 40, 36, 40, 36, 1, 1, w, outputTile: 4, threadBlocks: threadBlocks);
         var inputs = Enumerable.Range(0, 4).Select(_ => KernelAssert.Random(rng, s.InSize)).ToArray();
         var alone = inputs.Select(x => RunWinograd(op, x, bias, s.OutSize, new Random(1))).ToArray();
         var outputs = new float[inputs.Length][][];
