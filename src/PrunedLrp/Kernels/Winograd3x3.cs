@@ -257,7 +257,7 @@ internal sealed unsafe class Winograd3x3
         GC.KeepAlive(_u);
     }
 
-    // M_ξ = U_ξ V_ξ of a shared block.
+    // M_ξ = U_ξ V_ξ of a block, on the calling thread.
     static void Product(void* context, int xi)
     {
         ref var j = ref *(Job*)context;
@@ -293,15 +293,14 @@ internal sealed unsafe class Winograd3x3
             j.TileRow1 = Math.Min(j.TileRows, j.TileRow0 + j.BlockRows);
             int tiles = (j.TileRow1 - j.TileRow0) * j.TileColumns;
             j.Tiles = tiles;
-            long vPlane = Plane(j.InChannels, tiles), mPlane = Plane(j.OutChannels, tiles);
             j.V = area;
-            j.M = area + elements * vPlane;
+            j.M = area + elements * Plane(j.InChannels, tiles);
             j.Rows = area + RowsOffset(j.InChannels, j.OutChannels, j.TileColumns, j.BlockRows, j.Tile);
             j.Channels = j.InChannels;
             j.Parts = 1;
             InputChunk(&j, 0);
             for (int xi = 0; xi < elements; xi++)
-                Gemm.MultiplyOnThisThread(j.U[xi], j.UWidth, j.OutChannels, j.InChannels, tiles, j.V + xi * vPlane, j.M + xi * mPlane);
+                Product(&j, xi);
             j.Channels = j.OutChannels;
             OutputChunk(&j, 0);
         }

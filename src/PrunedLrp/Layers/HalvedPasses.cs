@@ -24,6 +24,19 @@ internal static unsafe class HalvedPasses
             PassHalves.Halves<DividePass, bool>(n, new DividePass { R = pr, Z = pz, S = ps, Eps = eps });
     }
 
+    /// <summary><see cref="Stabilizer.DivideSum"/>: <c>s = r / stab(a + b)</c> (s may alias r, a or b).</summary>
+    public static void DivideSum(ReadOnlySpan<float> r, ReadOnlySpan<float> a, ReadOnlySpan<float> b, float eps, Span<float> s)
+    {
+        int n = s.Length;
+        if (n < PassHalves.From || r.Length < n || a.Length < n || b.Length < n)
+        {
+            Stabilizer.DivideSum(r, a, b, eps, s);
+            return;
+        }
+        fixed (float* pr = r, pa = a, pb = b, ps = s)
+            PassHalves.Halves<DivideSumPass, bool>(n, new DivideSumPass { R = pr, A = pa, B = pb, S = ps, Eps = eps });
+    }
+
     /// <summary><see cref="TensorPrimitives.Multiply(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>:
     /// <c>y = a * b</c> elementwise over a's length (y may alias a or b).</summary>
     public static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y)
@@ -91,6 +104,18 @@ internal static unsafe class HalvedPasses
         public readonly bool Run(int start, int end)
         {
             Stabilizer.Divide(In(R, start, end), In(Z, start, end), Eps, Out(S, start, end));
+            return true;
+        }
+    }
+
+    struct DivideSumPass : IRangePass<bool>
+    {
+        public float* R, A, B, S;
+        public float Eps;
+
+        public readonly bool Run(int start, int end)
+        {
+            Stabilizer.DivideSum(In(R, start, end), In(A, start, end), In(B, start, end), Eps, Out(S, start, end));
             return true;
         }
     }

@@ -55,12 +55,12 @@ internal sealed class SquareFlatStep : LinearStep
         if (args.Mask.IsEmpty)
         {
             for (int n = 0; n < b; n++)
-                Stabilizer.Divide(args.ROut.Slice(n * Out, Out), _denominator, _stabilizer, den.Slice(n * Out, Out));
+                HalvedPasses.Divide(args.ROut.Slice(n * Out, Out), _denominator, _stabilizer, den.Slice(n * Out, Out));
         }
         else
         {
             _op.Forward(args.Mask, _bias, den, b, carver.Rest, args.Kept);
-            Stabilizer.Divide(args.ROut, den, _stabilizer, den);
+            HalvedPasses.Divide(args.ROut, den, _stabilizer, den);
         }
         if (_plane != null && args.Kept.IsEmpty)
         {

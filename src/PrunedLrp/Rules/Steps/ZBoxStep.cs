@@ -106,7 +106,7 @@ internal sealed class ZBoxStep : LinearStep
         TensorPrimitives.Subtract(den, t, den);
         _neg.Forward(h, default, t, b, ops, args.Kept);
         TensorPrimitives.Subtract(den, t, den);
-        Stabilizer.Divide(args.ROut, den, _stabilizer, den);
+        HalvedPasses.Divide(args.ROut, den, _stabilizer, den);
 
         Layer.Operator.BackwardData(den, c, b, ops, kept: args.Kept);
         TensorPrimitives.Multiply(x, c, args.RIn);
@@ -137,7 +137,7 @@ internal sealed class ZBoxStep : LinearStep
         for (int n = 0; n < b; n++)
         {
             var slice = den.Slice(n * Out, Out);
-            Stabilizer.DivideSum(args.ROut.Slice(n * Out, Out), slice, term, _stabilizer, slice);
+            HalvedPasses.DivideSum(args.ROut.Slice(n * Out, Out), slice, term, _stabilizer, slice);
         }
         Layer.Operator.BackwardData(den, c, b, ops);
         _bound!.BackwardData(den, args.RIn, b, ops);
