@@ -2,7 +2,8 @@ using System.Globalization;
 using BenchmarkDotNet.Running;
 using PrunedLrp.Bench;
 
-// `quick [repeats] [filter]`, `quick-conv [repeats]`, `quick-dense [repeats]` print Stopwatch GFLOP/s tables;
+// `quick [repeats] [filter]`, `quick-conv [repeats]`, `quick-dense [repeats]` print Stopwatch GFLOP/s tables,
+// `quick-lean [repeats]` the 3x3 convolutions' forward in both memory modes;
 // `layers MODEL [repeats]`, `selection MODEL [repeats]`, `lambda MODEL [repeats] [p]` and `scaling [length]` time a
 // model's layers, its pruning points' selection, its PLRP-λ pruning and the genomics length scaling; anything else
 // goes to BenchmarkDotNet.
@@ -15,6 +16,11 @@ if (args.Length > 0 && args[0] == "quick")
 if (args.Length > 0 && args[0] == "quick-dense")
 {
     QuickDense.Run(Repeats(1));
+    return;
+}
+if (args.Length > 0 && args[0] == "quick-lean")
+{
+    QuickLean.Run(Repeats(1));
     return;
 }
 if (args.Length > 0 && args[0] == "quick-conv")

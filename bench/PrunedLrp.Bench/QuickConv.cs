@@ -26,7 +26,7 @@ internal static class QuickConv
         }
     }
 
-    static double Best(double flop, int repeats, Action op)
+    internal static double Best(double flop, int repeats, Action op)
     {
         int inner = Math.Max(1, (int)(2e9 / flop));
         op();

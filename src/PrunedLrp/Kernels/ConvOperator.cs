@@ -25,8 +25,9 @@ namespace PrunedLrp.Kernels;
 /// channel and fewer than 6 outputs (depthwise) run direct (<see cref="DepthwiseConv"/>). All per-call state lives on
 /// the stack or in the caller's scratch.
 /// <para>The lean form (<see cref="MemoryMode.Lean"/>) keeps none of those: each product packs the blocks of W it reads,
-/// modified by the rule's map, straight from the stored weights (<see cref="WeightPanels"/>), and runs the direct sum in
-/// both directions (Winograd would need its transformed kernels kept or remade at every call).</para>
+/// modified by the rule's map, straight from the stored weights (<see cref="WeightPanels"/>), and runs the direct sum,
+/// except a forward on planes large enough that remaking Winograd's kernels at every call pays
+/// (<see cref="LeanWinograd"/>).</para>
 /// </remarks>
 public sealed unsafe partial class ConvOperator
 {
@@ -43,6 +44,7 @@ public sealed unsafe partial class ConvOperator
     readonly bool _winogradForward;    // forward of a 3x3 stride-1 convolution with enough channels runs Winograd3x3
     readonly int _winogradTile;        // its output tile: 4 where the output is at least 16x16, else 2
     readonly bool _transposedWinograd; // BackwardData may run TransposedWinograd (by shape; zero weights decide per call)
+    readonly LeanWinograd? _leanWinograd; // the lean form's forward, where Winograd with kernels remade per call pays
     readonly int _scratchLength;       // shape-only, so computed once rather than at every call's check
     readonly Lock _prepare = new();
 
@@ -66,7 +68,7 @@ public sealed unsafe partial class ConvOperator
 
     /// <summary>The lean form (<see cref="MemoryMode.Lean"/>): nothing is prepared or kept; every product packs the
     /// blocks it reads from <paramref name="weight"/>, modified by <paramref name="map"/> (<see cref="WeightPanels"/>),
-    /// and runs the direct sum (no Winograd, whose transformed kernels would have to be kept or remade per call).</summary>
+    /// and runs the direct sum, or Winograd with kernels remade in the scratch where that pays (<see cref="LeanWinograd"/>).</summary>
     internal ConvOperator(in ConvShape shape, ReadOnlyMemory<float> weight, WeightMap map)
         : this(shape, Checked(shape, weight), null, map, perCall: true)
     {
@@ -99,8 +101,11 @@ public sealed unsafe partial class ConvOperator
             && shape.OutHeight == shape.InHeight && shape.OutWidth == shape.InWidth;
         // By shape alone, not whether W has zeros: every weight variant of a layer must fit the layer's scratch.
         _transposedWinograd = !perCall && _transposedConv && TransposedWinograd.Applies(shape);
+        if (perCall && LeanWinograd.Pays(shape))
+            _leanWinograd = new LeanWinograd(shape); // geometry only
         _scratchLength = Math.Max(Math.Max(
-            _winogradForward ? Winograd3x3.ScratchLengthFor(shape.InChannels, shape.OutChannels, shape.OutHeight, shape.OutWidth, _winogradTile) : 0,
+            _winogradForward ? Winograd3x3.ScratchLengthFor(shape.InChannels, shape.OutChannels, shape.OutHeight, shape.OutWidth, _winogradTile)
+                : _leanWinograd?.ScratchLength ?? 0,
             _transposedWinograd ? TransposedWinograd.ScratchLengthFor(shape) : 0),
             _pointwise || _transposedConv ? 0 : k * FoldBlock(k, shape.OutHeight * shape.OutWidth));
     }
@@ -217,6 +222,16 @@ public sealed unsafe partial class ConvOperator
         if (_winograd != null)
         {
             RunWinograd(_winograd, x, s.InSize, bias, y, s.OutSize, batch, scratch, rectify);
+            return;
+        }
+        if (_leanWinograd != null)
+        {
+            fixed (float* pw = _weight.Span)
+            fixed (float* px = x)
+            fixed (float* pb = bias)
+            fixed (float* py = y)
+            fixed (float* ps = scratch)
+                _leanWinograd.Forward(pw, _map, px, bias.IsEmpty ? null : pb, py, batch, ps, rectify);
             return;
         }
         int groups = s.Groups, cinG = s.InChannels / groups, coutG = s.OutChannels / groups;

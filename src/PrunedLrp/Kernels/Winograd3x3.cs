@@ -27,7 +27,7 @@ namespace PrunedLrp.Kernels;
 /// Pads may be any integers (also negative), so the same class serves the transposed convolution of
 /// <see cref="ConvOperator.BackwardData"/>.
 /// </remarks>
-internal sealed unsafe class Winograd3x3
+internal sealed unsafe partial class Winograd3x3
 {
     const int DefaultBlockFloats = 4 << 20;
     const int Chunks = 8;
@@ -42,12 +42,12 @@ internal sealed unsafe class Winograd3x3
     /// the two threads gets several blocks and their data stays in the shared L3).</summary>
     public const int ThreadBlockFloats = 3 << 19;
 
-    readonly PackedMatrix[] _u;
+    readonly PackedMatrix[] _u = []; // empty when the caller passes the kernels to each Run (WithKernelsPerCall)
     readonly int _tile, _elements; // m, and (m + 2)^2 transformed elements per tile
     readonly int _inChannels, _outChannels, _inHeight, _inWidth, _outHeight, _outWidth, _padTop, _padLeft;
     readonly int _tileRows, _tileColumns, _blockRows, _rowLength;
     readonly bool _threadBlocks;
-    readonly nint[] _uData; // pinned: the packed U_ξ panels' addresses, for thread blocks' products
+    readonly nint[] _uData = []; // pinned: the packed U_ξ panels' addresses, for thread blocks' products
 
     // PRUNEDLRP_WINOGRAD=0 keeps every convolution on the direct sum (bit-for-bit the im2col order; A/B timing).
     static readonly bool s_enabled = Environment.GetEnvironmentVariable("PRUNEDLRP_WINOGRAD") != "0";
@@ -77,23 +77,11 @@ internal sealed unsafe class Winograd3x3
     /// </summary>
     public Winograd3x3(int inChannels, int outChannels, int inHeight, int inWidth, int outHeight, int outWidth,
         int padTop, int padLeft, ReadOnlySpan<float> weight, int blockFloats = 0, int outputTile = 2, bool? threadBlocks = null)
+        : this(inChannels, outChannels, inHeight, inWidth, outHeight, outWidth, padTop, padLeft, blockFloats, outputTile, threadBlocks)
     {
-        if (outputTile is not (2 or 4))
-            throw new ArgumentOutOfRangeException(nameof(outputTile), outputTile, "F(2x2, 3x3) or F(4x4, 3x3)");
-        _tile = outputTile;
-        _elements = (outputTile + 2) * (outputTile + 2);
-        _u = new PackedMatrix[_elements];
-        if (!Avx2.IsSupported)
-            throw new PlatformNotSupportedException("the Winograd transforms need AVX2 (ConvOperator checks Applies first)");
         if (weight.Length != outChannels * inChannels * 9)
             throw new ArgumentException($"weight has {weight.Length} values, want {outChannels * inChannels * 9}", nameof(weight));
-        (_inChannels, _outChannels, _inHeight, _inWidth) = (inChannels, outChannels, inHeight, inWidth);
-        (_outHeight, _outWidth, _padTop, _padLeft) = (outHeight, outWidth, padTop, padLeft);
-        _tileRows = Tiles(outHeight, _tile);
-        _tileColumns = Tiles(outWidth, _tile);
-        _threadBlocks = threadBlocks ?? UsesThreadBlocks(inChannels, outChannels, outputTile);
-        _blockRows = BlockRows(inChannels, outChannels, outHeight, outWidth, blockFloats > 0 ? blockFloats : DefaultBlock(_threadBlocks), _tile, _threadBlocks);
-        _rowLength = RowLength(outWidth, _tile);
+        _u = new PackedMatrix[_elements];
 
         // All U_ξ in one native buffer, freed once they are packed; each (o, c) transformed once.
         int size = outChannels * inChannels;
@@ -113,6 +101,33 @@ internal sealed unsafe class Winograd3x3
         _uData = GC.AllocateArray<nint>(_elements, pinned: true);
         for (int xi = 0; xi < _elements; xi++)
             _uData[xi] = (nint)_u[xi].Data;
+    }
+
+    /// <summary>
+    /// The same convolution without transformed kernels of its own: each <see cref="Run(float*, float*, float*, float*, bool, float*)"/>
+    /// reads them from the caller's memory, where <see cref="PrepareKernels"/> writes them from the weights (the lean
+    /// memory mode, which keeps nothing but the model's weights).
+    /// </summary>
+    public static Winograd3x3 WithKernelsPerCall(int inChannels, int outChannels, int inHeight, int inWidth, int outHeight, int outWidth,
+        int padTop, int padLeft, int outputTile = 2) =>
+        new(inChannels, outChannels, inHeight, inWidth, outHeight, outWidth, padTop, padLeft, 0, outputTile, null);
+
+    Winograd3x3(int inChannels, int outChannels, int inHeight, int inWidth, int outHeight, int outWidth,
+        int padTop, int padLeft, int blockFloats, int outputTile, bool? threadBlocks)
+    {
+        if (outputTile is not (2 or 4))
+            throw new ArgumentOutOfRangeException(nameof(outputTile), outputTile, "F(2x2, 3x3) or F(4x4, 3x3)");
+        if (!Avx2.IsSupported)
+            throw new PlatformNotSupportedException("the Winograd transforms need AVX2 (ConvOperator checks Applies first)");
+        _tile = outputTile;
+        _elements = (outputTile + 2) * (outputTile + 2);
+        (_inChannels, _outChannels, _inHeight, _inWidth) = (inChannels, outChannels, inHeight, inWidth);
+        (_outHeight, _outWidth, _padTop, _padLeft) = (outHeight, outWidth, padTop, padLeft);
+        _tileRows = Tiles(outHeight, _tile);
+        _tileColumns = Tiles(outWidth, _tile);
+        _threadBlocks = threadBlocks ?? UsesThreadBlocks(inChannels, outChannels, outputTile);
+        _blockRows = BlockRows(inChannels, outChannels, outHeight, outWidth, blockFloats > 0 ? blockFloats : DefaultBlock(_threadBlocks), _tile, _threadBlocks);
+        _rowLength = RowLength(outWidth, _tile);
     }
 
     /// <summary>Whether a convolution with these channels runs in thread blocks (U small enough, see remarks).</summary>
@@ -146,7 +161,7 @@ internal sealed unsafe class Winograd3x3
         }
     }
 
-    /// <summary>Scratch floats one <see cref="Run"/> needs: V and M of a block, 8 floats of slack, and padded input rows.</summary>
+    /// <summary>Scratch floats one <see cref="Run(float*, float*, float*, float*, bool)"/> needs: V and M of a block, 8 floats of slack, and padded input rows.</summary>
     public int ScratchLength => ScratchFloats(_inChannels, _outChannels, _outWidth, _blockRows, _tile, _threadBlocks);
 
     /// <summary><see cref="ScratchLength"/> of the convolution with these sizes, before (or without) preparing it.</summary>
@@ -203,6 +218,27 @@ internal sealed unsafe class Winograd3x3
     /// <paramref name="rectify"/>, max(y, 0) (a following ReLU, applied as the output transform writes y).</summary>
     public void Run(float* x, float* bias, float* y, float* scratch, bool rectify = false)
     {
+        if (_uData.Length == 0)
+            throw new InvalidOperationException("this convolution keeps no kernels: pass them (WithKernelsPerCall, PrepareKernels)");
+        fixed (nint* u = _uData)
+            RunWith((float**)u, _u[0].PaddedWidth, x, bias, y, scratch, rectify);
+        GC.KeepAlive(_u);
+    }
+
+    /// <summary><see cref="Run(float*, float*, float*, float*, bool)"/> with the transformed kernels that
+    /// <see cref="PrepareKernels"/> wrote at <paramref name="kernels"/> (<see cref="KernelFloats"/> floats).</summary>
+    public void Run(float* x, float* bias, float* y, float* scratch, bool rectify, float* kernels)
+    {
+        float** u = stackalloc float*[_elements];
+        float* first = AlignedKernels(kernels);
+        long stride = KernelStride(_inChannels, _outChannels);
+        for (int xi = 0; xi < _elements; xi++)
+            u[xi] = first + xi * stride;
+        RunWith(u, GemmBlocking.RoundUp(_outChannels, GemmBlocking.MR), x, bias, y, scratch, rectify);
+    }
+
+    void RunWith(float** u, int uWidth, float* x, float* bias, float* y, float* scratch, bool rectify)
+    {
         var job = new Job
         {
             InChannels = _inChannels, OutChannels = _outChannels, InHeight = _inHeight, InWidth = _inWidth,
@@ -212,19 +248,14 @@ internal sealed unsafe class Winograd3x3
             V = scratch,
             Rows = scratch + RowsOffset(_inChannels, _outChannels, _tileColumns, _blockRows, _tile),
             BlockRows = _blockRows,
+            U = u, UWidth = uWidth,
         };
         if (_threadBlocks)
         {
-            fixed (nint* u = _uData)
-            {
-                job.U = (float**)u;
-                job.UWidth = _u[0].PaddedWidth;
-                job.TileRows = _tileRows;
-                job.Area = AreaFloats(_inChannels, _outChannels, _outWidth, _blockRows, _tile, 1);
-                if (!KernelWorker.TryRun(&ThreadBlocks, &job, 2))
-                    ThreadBlocks(&job, 0);
-            }
-            GC.KeepAlive(_u);
+            job.TileRows = _tileRows;
+            job.Area = AreaFloats(_inChannels, _outChannels, _outWidth, _blockRows, _tile, 1);
+            if (!KernelWorker.TryRun(&ThreadBlocks, &job, 2))
+                ThreadBlocks(&job, 0);
             return;
         }
         for (int ty0 = 0; ty0 < _tileRows; ty0 += _blockRows)
@@ -246,15 +277,11 @@ internal sealed unsafe class Winograd3x3
     // slower half, and, when the product is split along M, as for 7x7 and 14x14 outputs, each half packing all of B).
     void RunProducts(ref Job job)
     {
-        fixed (nint* u = _uData)
         fixed (Job* p = &job)
         {
-            job.U = (float**)u;
-            job.UWidth = _u[0].PaddedWidth;
             if (!KernelWorker.TryRun(&Product, p, _elements))
                 for (int xi = 0; xi < _elements; xi++) Product(p, xi);
         }
-        GC.KeepAlive(_u);
     }
 
     // M_ξ = U_ξ V_ξ of a block, on the calling thread.

@@ -34,6 +34,30 @@ internal static unsafe class WinogradTransforms
         }
     }
 
+    /// <summary><see cref="Kernel(ReadOnlySpan{float}, Span{float})"/> on 8 kernels at once, one per lane: g[t] holds
+    /// entry t of each, u[ξ] receives element ξ of each. The same operations in the same order, so the same bits.</summary>
+    public static void Kernel(Vector256<float>* g, Vector256<float>* u)
+    {
+        var half = Vector256.Create(0.5f);
+        var gg = stackalloc Vector256<float>[12];
+        for (int v = 0; v < 3; v++)
+        {
+            Vector256<float> g0 = g[v], g1 = g[3 + v], g2 = g[6 + v];
+            gg[v] = g0;
+            gg[3 + v] = half * (g0 + g1 + g2);
+            gg[6 + v] = half * (g0 - g1 + g2);
+            gg[9 + v] = g2;
+        }
+        for (int i = 0; i < 4; i++)
+        {
+            Vector256<float> a = gg[3 * i], b = gg[3 * i + 1], c = gg[3 * i + 2];
+            u[4 * i] = a;
+            u[4 * i + 1] = half * (a + b + c);
+            u[4 * i + 2] = half * (a - b + c);
+            u[4 * i + 3] = c;
+        }
+    }
+
     /// <summary>
     /// V = B^T d B for tiles tx0..tx0+7 of one tile row: <paramref name="rows"/> holds the tile row's 4 input rows,
     /// <paramref name="stride"/> apart, with tile t's columns at [2t, 2t+4). Element ξ = 4i + j of tile tx0 + l goes to

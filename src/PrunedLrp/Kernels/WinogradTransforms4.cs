@@ -40,6 +40,34 @@ internal static unsafe class WinogradTransforms4
         dst[offset + 5 * step] = c;
     }
 
+    /// <summary><see cref="Kernel(ReadOnlySpan{float}, Span{float})"/> on 8 kernels at once, one per lane: g[t] holds
+    /// entry t of each, u[ξ] receives element ξ of each. The same operations in the same order, so the same bits.</summary>
+    public static void Kernel(Vector256<float>* g, Vector256<float>* u)
+    {
+        var gg = stackalloc Vector256<float>[18];
+        for (int v = 0; v < 3; v++)
+            Apply(g[v], g[3 + v], g[6 + v], gg + v, 3);
+        for (int i = 0; i < 6; i++)
+            Apply(gg[3 * i], gg[3 * i + 1], gg[3 * i + 2], u + 6 * i, 1);
+    }
+
+    // Apply's lanes: the same expressions, the negation as a sign flip like the scalar one's.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Apply(Vector256<float> a, Vector256<float> b, Vector256<float> c, Vector256<float>* dst, int step)
+    {
+        var sixth = Vector256.Create(1f / 6f);
+        var outer = (a + c) * sixth;
+        var middle = b * sixth;
+        var near = a * Vector256.Create(1f / 24f) + c * sixth;
+        var mid = b * Vector256.Create(1f / 12f);
+        dst[0] = a * Vector256.Create(0.25f);
+        dst[step] = Vector256.Xor(outer + middle, Vector256.Create(-0f));
+        dst[2 * step] = middle - outer;
+        dst[3 * step] = near + mid;
+        dst[4 * step] = near - mid;
+        dst[5 * step] = c;
+    }
+
     /// <summary>
     /// V = B^T d B for tiles tx0..tx0+7 of one tile row: <paramref name="rows"/> holds the tile row's 6 input rows,
     /// <paramref name="stride"/> apart, with tile t's columns at [4t, 4t+6) (36 floats readable from 4 tx0 + 4).

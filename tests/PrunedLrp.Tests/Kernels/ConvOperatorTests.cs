@@ -270,13 +270,13 @@ public class ConvOperatorTests
     }
 
     // A 3x3 stride-1 convolution padded by 1 (the output the size of the input), with random weights, bias and input.
-    static (ConvShape Shape, float[] Weight, float[] Bias, float[] Input) SamePadded3x3(Random rng, int cin, int cout, int height, int width)
+    internal static (ConvShape Shape, float[] Weight, float[] Bias, float[] Input) SamePadded3x3(Random rng, int cin, int cout, int height, int width)
     {
         var s = new ConvShape(cin, cout, 1, height, width, 3, 3, 1, 1, 1, 1, 1, 1, height, width);
         return (s, KernelAssert.Random(rng, s.WeightSize), KernelAssert.Random(rng, cout), KernelAssert.Random(rng, s.InSize));
     }
 
-    static float[] RunWinograd(Winograd3x3 op, float[] x, float[] bias, int outSize, Random rng, float? scratchFill = null)
+    internal static float[] RunWinograd(Winograd3x3 op, float[] x, float[] bias, int outSize, Random rng, float? scratchFill = null)
     {
         var scratch = KernelAssert.Random(rng, op.ScratchLength); // garbage in the scratch must not matter
         if (scratchFill is float fill)
@@ -345,21 +345,29 @@ public class ConvOperatorTests
     }
 
     [Fact]
-    public void Lean_WinogradShape_TakesNoScratchAndMatchesReference()
+    public void Lean_WinogradShape_TransformsKernelsIntoScratchAndMatchesReference()
     {
-        // The lean form keeps no transformed kernels, so a shape that runs Winograd in the fast form runs the direct sum
-        // with packing on the fly: no Winograd blocks in the scratch.
+        // The lean form keeps no transformed kernels: where remaking them at each forward call pays (LeanWinograd), they
+        // go into the scratch ahead of the Winograd blocks (its transposed product runs the direct sum).
         var s = Shape(32, 48, 1, 34, 34, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1);
         var w = new float[s.WeightSize];
-        Assert.Equal(0, new ConvOperator(s, w, WeightMap.Positive).ScratchLength(1));
-        Assert.True(new ConvOperator(s, w, WeightMap.Positive).PacksPerProduct);
+        var lean = new ConvOperator(s, w, WeightMap.Positive);
+        Assert.True(lean.PacksPerProduct);
         Assert.False(new ConvOperator(s, w).PacksPerProduct);
+        Assert.Equal(LeanWinograd.Pays(s) ? new LeanWinograd(s).ScratchLength : 0, lean.ScratchLength(1));
+        if (Winograd3x3.Applies(32, 48, 34, 34))
+            Assert.Equal(Winograd3x3.KernelFloatsFor(32, 48, 4) + Winograd3x3.ScratchLengthFor(32, 48, 34, 34, 4), lean.ScratchLength(1));
+        // Below LeanWinograd.MinOutputs positions (14x14 here) the transforms would cost more than they save: the lean
+        // form runs the direct sum there, with no scratch at all.
+        var small = Shape(32, 48, 1, 14, 14, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1);
+        Assert.False(LeanWinograd.Pays(small));
+        Assert.Equal(0, new ConvOperator(small, new float[small.WeightSize], WeightMap.Positive).ScratchLength(1));
+        CheckAgainstReference(new Random(8), small, 1, WeightVariant.Positive);
         // A depthwise convolution runs direct from a small copy in both forms, and reports its form all the same.
         var depthwise = Shape(32, 32, 32, 20, 20, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1);
         Assert.True(new ConvOperator(depthwise, new float[depthwise.WeightSize], WeightMap.Positive).PacksPerProduct);
-        if (Winograd3x3.Applies(32, 48, 34, 34))
-            Assert.True(new ConvOperator(s, w).ScratchLength(1) > 0);
-        CheckAgainstReference(new Random(9), s, 2, WeightVariant.GammaPositive);
+        foreach (var variant in new[] { WeightVariant.GammaPositive, WeightVariant.Positive, WeightVariant.Square })
+            CheckAgainstReference(new Random(9 + (int)variant), s, 2, variant);
     }
 
     static void CheckAgainstReference(Random rng, ConvShape s, int batch, WeightVariant? lean = null)

@@ -1,0 +1,102 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using static PrunedLrp.Kernels.GemmBlocking;
+
+namespace PrunedLrp.Kernels;
+
+internal sealed unsafe partial class Winograd3x3
+{
+    /// <summary>Floats from one packed U_ξ to the next in the caller's kernels: U_ξ's panels, rounded to a cache line,
+    /// and one line more, so that the (m + 2)^2 streams <see cref="PrepareKernels"/> writes fall in different L1 sets
+    /// (the same reason as <see cref="Plane"/>).</summary>
+    static long KernelStride(int inChannels, int outChannels) =>
+        RoundUp(RoundUp(outChannels, MR) * inChannels, 16) + PlaneSkew;
+
+    /// <summary>The floats <see cref="PrepareKernels"/> writes: every packed U_ξ, and 16 of slack to start them on a
+    /// cache line.</summary>
+    public static long KernelFloatsFor(int inChannels, int outChannels, int outputTile) =>
+        (long)(outputTile + 2) * (outputTile + 2) * KernelStride(inChannels, outChannels) + 16;
+
+    /// <summary><see cref="KernelFloatsFor"/> of this convolution.</summary>
+    public long KernelFloats => KernelFloatsFor(_inChannels, _outChannels, _tile);
+
+    static float* AlignedKernels(float* kernels) => (float*)(((nint)kernels + 63) & ~(nint)63);
+
+    /// <summary>
+    /// Writes the transformed kernels of <c>map(w)</c> (w [outC, inC, 3, 3]) at <paramref name="kernels"/>
+    /// (<see cref="KernelFloats"/> floats), each U_ξ packed as the left operand of its product, exactly as the
+    /// constructor packs its own: the same values in the same places, so both runs give the same bits.
+    /// </summary>
+    /// <remarks>One pass over the weights, on both kernel threads (by row panels of U). The MR kernels of a row panel
+    /// and input channel are mapped and transformed together, one per lane (the scalar transform's operations, lane by
+    /// lane), and their (m + 2)^2 values go straight to their packed places, so each U_ξ is written in order.</remarks>
+    public void PrepareKernels(float* weight, WeightMap map, float* kernels)
+    {
+        int panels = RoundUp(_outChannels, MR) / MR;
+        var job = new KernelJob
+        {
+            Weight = weight, Kernels = AlignedKernels(kernels), Map = map, InChannels = _inChannels, OutChannels = _outChannels,
+            Tile = _tile, Elements = _elements, Stride = KernelStride(_inChannels, _outChannels), Panels = panels,
+            Parts = Math.Min(panels, 8),
+        };
+        if (!KernelWorker.TryRun(&KernelChunk, &job, job.Parts))
+            for (int part = 0; part < job.Parts; part++) KernelChunk(&job, part);
+    }
+
+    struct KernelJob
+    {
+        public float* Weight, Kernels;
+        public WeightMap Map;
+        public int InChannels, OutChannels, Tile, Elements, Panels, Parts;
+        public long Stride;
+    }
+
+    // Row panels [Panels * part / Parts, Panels * (part + 1) / Parts) of every U_ξ. The MR kernels (o, c) of a panel's
+    // column c are gathered and transformed together, one per lane, and each U_ξ gets them in one store; lanes past the
+    // panel's rows, and rows past outC, are zero, as packing pads them.
+    static void KernelChunk(void* context, int part)
+    {
+        ref var j = ref *(KernelJob*)context;
+        var g = stackalloc Vector256<float>[9];
+        var u = stackalloc Vector256<float>[36];
+        var sixLanes = Vector256.Create(-1, -1, -1, -1, -1, -1, 0, 0).AsSingle(); // MR = 6
+        var lane = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
+        int width = RoundUp(j.OutChannels, MR), step = DepthStep(j.InChannels), rowFloats = j.InChannels * 9;
+        for (int panel = j.Panels * part / j.Parts, end = j.Panels * (part + 1) / j.Parts; panel < end; panel++)
+        {
+            int rows = Math.Min(MR, j.OutChannels - panel * MR);
+            var inPanel = Vector256.LessThan(lane, Vector256.Create(rows));
+            var valid = inPanel.AsSingle() & sixLanes;
+            // Lane r reads row panel * MR + r of w; lanes past the rows read row 0 of the panel (in bounds) and are masked.
+            var offsets = (lane * rowFloats) & inPanel;
+            float* panelWeights = j.Weight + (long)panel * MR * rowFloats;
+            for (int pc = 0; pc < j.InChannels; pc += step)
+            {
+                int kc = Math.Min(step, j.InChannels - pc);
+                // Depth block pc of a packed left operand: its row panels one after another, each kc steps of MR floats.
+                float* block = j.Kernels + (long)pc * width + (long)panel * MR * kc;
+                for (int c = pc; c < pc + kc; c++)
+                {
+                    float* source = panelWeights + (long)c * 9;
+                    for (int t = 0; t < 9; t++)
+                        g[t] = j.Map.Apply(Avx2.GatherVector256(source + t, offsets, 4));
+                    if (j.Tile == 2) WinogradTransforms.Kernel(g, u);
+                    else WinogradTransforms4.Kernel(g, u);
+                    float* at = block + (long)(c - pc) * MR;
+                    if (c + 1 < pc + kc)
+                    {
+                        // 8 lanes: the last 2 land on the next column's first 2 rows, which its own store then writes.
+                        for (int xi = 0; xi < j.Elements; xi++)
+                            (u[xi] & valid).Store(at + xi * j.Stride);
+                    }
+                    else
+                    {
+                        // The block's last column ends where the next row panel (maybe the other thread's) starts.
+                        for (int xi = 0; xi < j.Elements; xi++)
+                            Avx.MaskStore(at + xi * j.Stride, sixLanes, u[xi] & valid);
+                    }
+                }
+            }
+        }
+    }
+}
