@@ -86,8 +86,9 @@ internal sealed unsafe class TransposedWinograd
         _winograd = new Winograd3x3(_outChannels, _inChannels, _outHeight, _outWidth, _height, _width, _padTop, _padLeft, weight,
             outputTile: _tile);
         _kappa = new float[_inChannels];
+        // MaxMagnitude returns the entry itself, sign and all: W-'s is negative, and a negative bound flagged nothing.
         for (int c = 0; c < _inChannels; c++)
-            _kappa[c] = 2.25f * System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(weight.Slice(c * _outChannels * 9, _outChannels * 9));
+            _kappa[c] = 2.25f * Math.Abs(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(weight.Slice(c * _outChannels * 9, _outChannels * 9)));
         _direct = flipped;
     }
 

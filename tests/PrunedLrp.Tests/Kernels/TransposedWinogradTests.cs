@@ -271,15 +271,19 @@ public class TransposedWinogradTests
         AssertLocal(s, weight, dy, Run(s, weight, dy), $"{s}");
     }
 
-    [Avx2Fact]
-    public void ZeroWeights_WithTheFactor_RelevanceMatchesTheDirectSum()
+    [Avx2Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ZeroWeights_WithTheFactor_RelevanceMatchesTheDirectSum(bool negativeWeights)
     {
         // PLRP-M's re-run: z+ near zero at p because every input with a positive link to p is zero, so R/z+ is huge
         // there, while inputs linked to p by a zero weight are not. The direct sum gives those inputs nothing from p;
         // Winograd's rounding of the huge entry would, times their x. With x passed, those positions are recomputed.
+        // W- (alpha-beta's negative part) too: its leak bound must use the magnitude of its largest weight, not the
+        // (negative) weight itself.
         var rng = new Random(14);
         var s = Same3x3(16, 16, 12, 12);
-        var weight = Array.ConvertAll(KernelAssert.Random(rng, s.WeightSize), v => Math.Max(v, 0f));
+        var weight = Array.ConvertAll(KernelAssert.Random(rng, s.WeightSize), v => negativeWeights ? Math.Min(v, 0f) : Math.Max(v, 0f));
         var dy = new float[s.OutSize];
         for (int i = 0; i < dy.Length; i++) dy[i] = 1e-3f * (float)rng.NextDouble();
         int pr = 5, pc = 6;
