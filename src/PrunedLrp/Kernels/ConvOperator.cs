@@ -26,8 +26,8 @@ namespace PrunedLrp.Kernels;
 /// the stack or in the caller's scratch.
 /// <para>The lean form (<see cref="MemoryMode.Lean"/>) keeps none of those: each product packs the blocks of W it reads,
 /// modified by the rule's map, straight from the stored weights (<see cref="WeightPanels"/>), and runs the direct sum,
-/// except a forward on planes large enough that remaking Winograd's kernels at every call pays
-/// (<see cref="LeanWinograd"/>).</para>
+/// except on planes large enough that remaking Winograd's kernels at every call pays (<see cref="LeanWinograd"/>, in
+/// both directions).</para>
 /// </remarks>
 public sealed unsafe partial class ConvOperator
 {
@@ -103,10 +103,12 @@ public sealed unsafe partial class ConvOperator
         _transposedWinograd = !perCall && _transposedConv && TransposedWinograd.Applies(shape);
         if (perCall && LeanWinograd.Pays(shape))
             _leanWinograd = new LeanWinograd(shape); // geometry only
+        if (perCall && _transposedConv)
+            _transposedWinogradOperator = TransposedWinograd.Lean(shape, weight, map); // geometry and the guard's bounds
         _scratchLength = Math.Max(Math.Max(
             _winogradForward ? Winograd3x3.ScratchLengthFor(shape.InChannels, shape.OutChannels, shape.OutHeight, shape.OutWidth, _winogradTile)
                 : _leanWinograd?.ScratchLength ?? 0,
-            _transposedWinograd ? TransposedWinograd.ScratchLengthFor(shape) : 0),
+            _transposedWinograd ? TransposedWinograd.ScratchLengthFor(shape) : perCall ? _transposedWinogradOperator?.ScratchLength ?? 0 : 0),
             _pointwise || _transposedConv ? 0 : k * FoldBlock(k, shape.OutHeight * shape.OutWidth));
     }
 

@@ -51,8 +51,11 @@ internal sealed unsafe class TransposedWinograd
     // PRUNEDLRP_WINOGRAD_TRANSPOSED=0 keeps the relevance pass on the direct sum (A/B timing).
     static readonly bool s_enabled = Environment.GetEnvironmentVariable("PRUNEDLRP_WINOGRAD_TRANSPOSED") != "0";
 
-    readonly Winograd3x3 _winograd;
-    readonly PackedMatrix _direct; // W' [inC, outC * 9]
+    readonly Winograd3x3? _winograd; // the fast form's, with its transformed kernels
+    readonly LeanWinograd? _lean;    // the lean form's: kernels remade in the scratch at every call
+    readonly PackedMatrix? _direct;  // W' [inC, outC * 9] for the recomputed positions (the lean form packs it per block)
+    readonly ReadOnlyMemory<float> _leanWeight; // the lean form's W [outC, inC, 3, 3], read through _map
+    readonly WeightMap _map;
     readonly float[] _kappa;       // per input channel: 2.25 max |W'[c, ...]|, the largest transformed kernel entry
     readonly int _outChannels, _inChannels, _height, _width, _outHeight, _outWidth, _padTop, _padLeft;
     readonly int _tile; // Winograd's output tile: 4 for zero-free kernels on outputs of at least 16x16, else 2
@@ -70,14 +73,10 @@ internal sealed unsafe class TransposedWinograd
     }
 
     /// <summary>Prepares the product of <paramref name="s"/> from its packed flipped kernel W' [inC, outC * 9].</summary>
-    public TransposedWinograd(in ConvShape s, PackedMatrix flipped)
+    public TransposedWinograd(in ConvShape s, PackedMatrix flipped) : this(s)
     {
-        if (!Applies(s))
-            throw new ArgumentException($"{s} is not a 3x3 stride-1 convolution that Winograd serves", nameof(s));
         if (flipped.Rows != s.InChannels || flipped.Columns != s.OutChannels * 9)
             throw new ArgumentException($"the flipped kernel is {flipped.Rows}x{flipped.Columns}, want {s.InChannels}x{s.OutChannels * 9}", nameof(flipped));
-        (_outChannels, _inChannels, _height, _width) = (s.OutChannels, s.InChannels, s.InHeight, s.InWidth);
-        (_outHeight, _outWidth, _padTop, _padLeft) = (s.OutHeight, s.OutWidth, 2 - s.PadTop, 2 - s.PadLeft);
         using var buffer = new NativeBuffer((long)flipped.Rows * flipped.Columns);
         var weight = buffer.Span;
         flipped.UnpackLeft(weight);
@@ -92,6 +91,51 @@ internal sealed unsafe class TransposedWinograd
         _direct = flipped;
     }
 
+    /// <summary>
+    /// The lean form (<see cref="MemoryMode.Lean"/>) of the product of <paramref name="s"/> with the kernels of
+    /// <c>map(weight)</c> (W [outC, inC, 3, 3]), or null where remaking the transformed kernels at every call would not
+    /// pay (<see cref="LeanWinograd.PaysFor"/>). Keeps only the per-channel bounds of the leak guard (inC floats).
+    /// </summary>
+    public static TransposedWinograd? Lean(in ConvShape s, ReadOnlyMemory<float> weight, WeightMap map)
+    {
+        if (!Applies(s))
+            return null;
+        var kappa = new float[s.InChannels];
+        bool zeroFree = true;
+        var w = weight.Span;
+        // kappa[c] = 2.25 max over (o, taps) |map(W[o, c, ...])|: the same maxima the fast form takes of W' (flipping
+        // only reorders the taps).
+        for (int o = 0; o < s.OutChannels; o++)
+        for (int c = 0; c < s.InChannels; c++)
+        for (int t = 0; t < 9; t++)
+        {
+            float v = map.Apply(w[(o * s.InChannels + c) * 9 + t]);
+            zeroFree &= v != 0f;
+            kappa[c] = Math.Max(kappa[c], Math.Abs(v));
+        }
+        int tile = zeroFree ? Winograd3x3.TileFor(s.InHeight, s.InWidth) : 2;
+        if (!LeanWinograd.PaysFor(tile, s.InHeight * s.InWidth))
+            return null;
+        for (int c = 0; c < kappa.Length; c++)
+            kappa[c] *= 2.25f;
+        return new TransposedWinograd(s, weight, map, kappa, zeroFree, tile);
+    }
+
+    TransposedWinograd(in ConvShape s, ReadOnlyMemory<float> weight, WeightMap map, float[] kappa, bool zeroFree, int tile) : this(s)
+    {
+        (_leanWeight, _map, _kappa, ZeroFree, _tile) = (weight, map, kappa, zeroFree, tile);
+        _lean = LeanWinograd.Transposed(s, tile);
+    }
+
+    TransposedWinograd(in ConvShape s)
+    {
+        if (!Applies(s))
+            throw new ArgumentException($"{s} is not a 3x3 stride-1 convolution that Winograd serves", nameof(s));
+        (_outChannels, _inChannels, _height, _width) = (s.OutChannels, s.InChannels, s.InHeight, s.InWidth);
+        (_outHeight, _outWidth, _padTop, _padLeft) = (s.OutHeight, s.OutWidth, 2 - s.PadTop, 2 - s.PadLeft);
+        _kappa = [];
+    }
+
     /// <summary>Whether no weight is zero, so that <see cref="TryRun"/> may run without the factors of its output.</summary>
     public bool ZeroFree { get; }
 
@@ -101,6 +145,13 @@ internal sealed unsafe class TransposedWinograd
         + Math.Max(Math.Max(Winograd3x3.ScratchLengthFor(s.OutChannels, s.InChannels, s.InHeight, s.InWidth),
             Winograd3x3.ScratchLengthFor(s.OutChannels, s.InChannels, s.InHeight, s.InWidth, Winograd3x3.TileFor(s.InHeight, s.InWidth))),
             (s.OutChannels * 9 + s.InChannels) * PositionBlock));
+
+    /// <summary>Scratch floats of this form's <see cref="TryRun"/>: <see cref="ScratchLengthFor"/>, and in the lean form
+    /// room for the kernels it writes.</summary>
+    public int ScratchLength => _lean == null ? ScratchLengthFor(Shape) : checked(2 * _outHeight * _outWidth + 3 * _height * _width
+        + Math.Max(_lean.ScratchLength, (_outChannels * 9 + _inChannels) * PositionBlock));
+
+    ConvShape Shape => new(_inChannels, _outChannels, 1, _height, _width, 3, 3, 1, 1, 2 - _padTop, 2 - _padLeft, 1, 1, _outHeight, _outWidth);
 
     /// <summary>
     /// dx = W'^T-product of dy for one sample, whose caller then multiplies dx elementwise by <paramref name="factor"/>
@@ -120,7 +171,7 @@ internal sealed unsafe class TransposedWinograd
         var (count, zeroCount) = Flag(peak, positions, zeros);
         if ((count == 0 ? 0 : Math.Max(count, MinRecomputeCost)) > MaxFlaggedFraction * dxPlane)
             return false;
-        _winograd.Run(dy, null, dx, work);
+        RunWinograd(dy, dx, work);
         RecomputeAll(dy, dx, positions, count, work);
         WriteZeros(dx, zeros, zeroCount);
         if (factor == null || ZeroFree)
@@ -134,6 +185,17 @@ internal sealed unsafe class TransposedWinograd
             return false;
         RecomputeAll(dy, dx, positions, count, work);
         return true;
+    }
+
+    void RunWinograd(float* dy, float* dx, float* work)
+    {
+        if (_lean == null)
+        {
+            _winograd!.Run(dy, null, dx, work);
+            return;
+        }
+        fixed (float* w = _leanWeight.Span)
+            _lean.Forward(w, _map, dy, null, dx, 1, work, rectify: false);
     }
 
     void RecomputeAll(float* dy, float* dx, int* positions, int count, float* work)
@@ -236,8 +298,15 @@ internal sealed unsafe class TransposedWinograd
                     column[t] = offset[t] >= 0 ? source[offset[t]] : 0f;
             }
         }
-        Gemm.Multiply(_direct, false, count, new ReadOnlySpan<float>(columns, rows * count), count,
-            new Span<float>(product, _inChannels * count), count, accumulate: false);
+        fixed (float* w = _leanWeight.Span)
+        {
+            // The lean form packs W' block by block from W, through the map, as its direct products do.
+            var panels = new WeightPanels { Weight = w, Area = 9, InChannels = _inChannels, Map = _map };
+            var a = _direct != null ? LeftOperand.Of(_direct) : LeftOperand.PackedBy(_inChannels, rows, &WeightPanels.PackFlipped, &panels);
+            Gemm.Multiply(a, count, new ReadOnlySpan<float>(columns, rows * count), count,
+                new Span<float>(product, _inChannels * count), count, accumulate: false);
+        }
+        GC.KeepAlive(_direct);
         for (int c = 0; c < _inChannels; c++)
         {
             float* target = dx + (long)c * _height * _width, source = product + (long)c * count;

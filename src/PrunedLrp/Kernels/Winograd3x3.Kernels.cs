@@ -7,12 +7,12 @@ namespace PrunedLrp.Kernels;
 internal sealed unsafe partial class Winograd3x3
 {
     /// <summary>Floats from one packed U_ξ to the next in the caller's kernels: U_ξ's panels, rounded to a cache line,
-    /// and one line more, so that the (m + 2)^2 streams <see cref="PrepareKernels"/> writes fall in different L1 sets
+    /// and one line more, so that the (m + 2)^2 streams <see cref="PrepareKernels(float*, WeightMap, float*)"/> writes fall in different L1 sets
     /// (the same reason as <see cref="Plane"/>).</summary>
     static long KernelStride(int inChannels, int outChannels) =>
         RoundUp(RoundUp(outChannels, MR) * inChannels, 16) + PlaneSkew;
 
-    /// <summary>The floats <see cref="PrepareKernels"/> writes: every packed U_ξ, and 16 of slack to start them on a
+    /// <summary>The floats <see cref="PrepareKernels(float*, WeightMap, float*)"/> writes: every packed U_ξ, and 16 of slack to start them on a
     /// cache line.</summary>
     public static long KernelFloatsFor(int inChannels, int outChannels, int outputTile) =>
         (long)(outputTile + 2) * (outputTile + 2) * KernelStride(inChannels, outChannels) + 16;
@@ -30,14 +30,23 @@ internal sealed unsafe partial class Winograd3x3
     /// <remarks>One pass over the weights, on both kernel threads (by row panels of U). The MR kernels of a row panel
     /// and input channel are mapped and transformed together, one per lane (the scalar transform's operations, lane by
     /// lane), and their (m + 2)^2 values go straight to their packed places, so each U_ξ is written in order.</remarks>
-    public void PrepareKernels(float* weight, WeightMap map, float* kernels)
+    public void PrepareKernels(float* weight, WeightMap map, float* kernels) =>
+        PrepareKernels(weight, _inChannels * 9, 9, flipped: false, map, kernels);
+
+    /// <summary>
+    /// <see cref="PrepareKernels(float*, WeightMap, float*)"/> with the kernel of output channel o and input channel c
+    /// read at <c>weight + o * rowStride + c * columnStride</c>, its 9 taps in order or, <paramref name="flipped"/>,
+    /// reversed: with <c>rowStride = 9</c>, <c>columnStride = 9 inC</c> and flipped, the kernel of the transposed
+    /// convolution, <c>W'[c, o, u, v] = W[o, c, 2 - u, 2 - v]</c>, straight from W [outC, inC, 3, 3].
+    /// </summary>
+    public void PrepareKernels(float* weight, int rowStride, int columnStride, bool flipped, WeightMap map, float* kernels)
     {
         int panels = RoundUp(_outChannels, MR) / MR;
         var job = new KernelJob
         {
             Weight = weight, Kernels = AlignedKernels(kernels), Map = map, InChannels = _inChannels, OutChannels = _outChannels,
             Tile = _tile, Elements = _elements, Stride = KernelStride(_inChannels, _outChannels), Panels = panels,
-            Parts = Math.Min(panels, 8),
+            Parts = Math.Min(panels, 8), RowStride = rowStride, ColumnStride = columnStride, Flipped = flipped,
         };
         if (!KernelWorker.TryRun(&KernelChunk, &job, job.Parts))
             for (int part = 0; part < job.Parts; part++) KernelChunk(&job, part);
@@ -47,8 +56,9 @@ internal sealed unsafe partial class Winograd3x3
     {
         public float* Weight, Kernels;
         public WeightMap Map;
-        public int InChannels, OutChannels, Tile, Elements, Panels, Parts;
+        public int InChannels, OutChannels, Tile, Elements, Panels, Parts, RowStride, ColumnStride;
         public long Stride;
+        public bool Flipped;
     }
 
     // Row panels [Panels * part / Parts, Panels * (part + 1) / Parts) of every U_ξ. The MR kernels (o, c) of a panel's
@@ -61,7 +71,7 @@ internal sealed unsafe partial class Winograd3x3
         var u = stackalloc Vector256<float>[36];
         var sixLanes = Vector256.Create(-1, -1, -1, -1, -1, -1, 0, 0).AsSingle(); // MR = 6
         var lane = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
-        int width = RoundUp(j.OutChannels, MR), step = DepthStep(j.InChannels), rowFloats = j.InChannels * 9;
+        int width = RoundUp(j.OutChannels, MR), step = DepthStep(j.InChannels), rowFloats = j.RowStride;
         for (int panel = j.Panels * part / j.Parts, end = j.Panels * (part + 1) / j.Parts; panel < end; panel++)
         {
             int rows = Math.Min(MR, j.OutChannels - panel * MR);
@@ -77,9 +87,9 @@ internal sealed unsafe partial class Winograd3x3
                 float* block = j.Kernels + (long)pc * width + (long)panel * MR * kc;
                 for (int c = pc; c < pc + kc; c++)
                 {
-                    float* source = panelWeights + (long)c * 9;
+                    float* source = panelWeights + (long)c * j.ColumnStride;
                     for (int t = 0; t < 9; t++)
-                        g[t] = j.Map.Apply(Avx2.GatherVector256(source + t, offsets, 4));
+                        g[t] = j.Map.Apply(Avx2.GatherVector256(source + (j.Flipped ? 8 - t : t), offsets, 4));
                     if (j.Tile == 2) WinogradTransforms.Kernel(g, u);
                     else WinogradTransforms4.Kernel(g, u);
                     float* at = block + (long)(c - pc) * MR;

@@ -105,7 +105,7 @@ internal sealed unsafe partial class Winograd3x3
 
     /// <summary>
     /// The same convolution without transformed kernels of its own: each <see cref="Run(float*, float*, float*, float*, bool, float*)"/>
-    /// reads them from the caller's memory, where <see cref="PrepareKernels"/> writes them from the weights (the lean
+    /// reads them from the caller's memory, where <see cref="PrepareKernels(float*, WeightMap, float*)"/> writes them from the weights (the lean
     /// memory mode, which keeps nothing but the model's weights).
     /// </summary>
     public static Winograd3x3 WithKernelsPerCall(int inChannels, int outChannels, int inHeight, int inWidth, int outHeight, int outWidth,
@@ -226,7 +226,7 @@ internal sealed unsafe partial class Winograd3x3
     }
 
     /// <summary><see cref="Run(float*, float*, float*, float*, bool)"/> with the transformed kernels that
-    /// <see cref="PrepareKernels"/> wrote at <paramref name="kernels"/> (<see cref="KernelFloats"/> floats).</summary>
+    /// <see cref="PrepareKernels(float*, WeightMap, float*)"/> wrote at <paramref name="kernels"/> (<see cref="KernelFloats"/> floats).</summary>
     public void Run(float* x, float* bias, float* y, float* scratch, bool rectify, float* kernels)
     {
         float** u = stackalloc float*[_elements];

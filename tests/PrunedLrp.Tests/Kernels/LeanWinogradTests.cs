@@ -23,7 +23,7 @@ public class LeanWinogradTests
         var (s, stored, bias, x) = SamePadded3x3(rng, cin, cout, outH, outW);
         Assert.True(LeanWinograd.Pays(s));
         var lean = limit == 0 ? new LeanWinograd(s) : new LeanWinograd(s, limit);
-        int rows = LeanWinograd.GroupRows(cin, cout, limit == 0 ? LeanWinograd.KernelFloatsLimit : limit);
+        int rows = LeanWinograd.GroupRows(cin, cout, 4, limit == 0 ? LeanWinograd.KernelFloatsLimit : limit);
         Assert.Equal((cout + rows - 1) / rows, lean.Groups);
         Assert.True(rows == cout || rows % GemmBlocking.MR == 0, $"{rows} rows a group");
         if (limit > 0 && rows > GemmBlocking.MR)
@@ -39,6 +39,60 @@ public class LeanWinogradTests
             fast.Forward(x2, bias, want, 2, new float[fast.ScratchLength(2)]);
             Assert.Equal(want, y);
         }
+    }
+
+    [Avx2Theory]
+    [InlineData(16, 24, 20, 21, 4, 0L)]        // dx 20x21 by F(4x4), one group
+    [InlineData(40, 17, 28, 28, 2, 20_000L)]   // F(2x2); the 40 dx channels in groups of 18, 18 and 4
+    [InlineData(20, 300, 16, 17, 4, 100_000L)] // 2 depth blocks of 150 (dy's channels); groups of 6 rows
+    public void Transposed_Groups_MatchReference(int cin, int cout, int h, int w, int tile, long limit)
+    {
+        // dx = conv_transpose(dy, W) with W' read flipped straight from W [outC, inC, 3, 3], group by group.
+        var rng = new Random(cin * 7 + cout + h);
+        var (s, stored, _, _) = SamePadded3x3(rng, cin, cout, h, w);
+        var dy = KernelAssert.Random(rng, 2 * s.OutSize);
+        var lean = limit == 0 ? LeanWinograd.Transposed(s, tile) : LeanWinograd.Transposed(s, tile, limit);
+        int rows = LeanWinograd.GroupRows(cout, cin, tile, limit == 0 ? LeanWinograd.KernelFloatsLimit : limit);
+        Assert.Equal((cin + rows - 1) / rows, lean.Groups);
+        foreach (var variant in new[] { WeightVariant.Original, WeightVariant.GammaNegative })
+        {
+            var scratch = KernelAssert.Random(rng, lean.ScratchLength);
+            var dx = KernelAssert.Random(rng, 2 * s.InSize); // overwritten
+            unsafe
+            {
+                fixed (float* pw = stored, pdy = dy, pdx = dx, ps = scratch)
+                    lean.Forward(pw, WeightVariants.Map(variant, 0.25f), pdy, null, pdx, 2, ps, rectify: false);
+            }
+            var expected = ReferenceConv.BackwardData(s, WeightVariants.Modify(stored, variant, 0.25f), dy, 2);
+            KernelAssert.Close(expected, dx, cout * 9, $"transposed lean Winograd {s} {variant}, {lean.Groups} groups");
+        }
+    }
+
+    [Avx2Theory]
+    [InlineData("GammaPositive", 20)]  // zero-free: F(4x4), no factor needed
+    [InlineData("Positive", 28)]       // zero weights: F(2x2) with the leak guard (factor passed)
+    [InlineData("Negative", 28)]
+    public void Transposed_LeanForm_MatchesFastFormBitForBit(string variantName, int size)
+    {
+        var variant = Enum.Parse<WeightVariant>(variantName);
+        // The same kernels, guards and recomputed positions as the fast form, which packs its kernels once: the same bits,
+        // also with huge entries in dy that the guards send to the direct sum.
+        var rng = new Random((int)variant * 31 + size);
+        var (s, stored, _, _) = SamePadded3x3(rng, 16, 20, size, size);
+        var map = WeightVariants.Map(variant, 0.25f);
+        var lean = new ConvOperator(s, stored, map);
+        var fast = new ConvOperator(s, WeightVariants.Modify(stored, variant, 0.25f));
+        var dy = KernelAssert.Random(rng, s.OutSize);
+        for (int k = 0; k < 3; k++)
+            dy[rng.Next(dy.Length)] = 1e6f;
+        var x = Array.ConvertAll(KernelAssert.Random(rng, s.InSize), v => Math.Max(v, 0f));
+        var want = new float[s.InSize];
+        fast.BackwardData(dy, want, 1, new float[fast.ScratchLength(1)], x);
+        var got = new float[s.InSize];
+        lean.BackwardData(dy, got, 1, KernelAssert.Random(rng, lean.ScratchLength(1)), x);
+        Assert.Equal(want, got);
+        var reference = ReferenceConv.BackwardData(s, WeightVariants.Modify(stored, variant, 0.25f), dy, 1);
+        KernelAssert.Close(reference, got, 20 * 9, $"lean transposed {variant} {s}");
     }
 
     [Avx2Fact]
