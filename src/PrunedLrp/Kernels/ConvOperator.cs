@@ -108,7 +108,7 @@ public sealed unsafe partial class ConvOperator
         _scratchLength = Math.Max(Math.Max(
             _winogradForward ? Winograd3x3.ScratchLengthFor(shape.InChannels, shape.OutChannels, shape.OutHeight, shape.OutWidth, _winogradTile)
                 : _leanWinograd?.ScratchLength ?? 0,
-            _transposedWinograd ? TransposedWinograd.ScratchLengthFor(shape) : perCall ? _transposedWinogradOperator?.ScratchLength ?? 0 : 0),
+            _transposedWinograd ? TransposedWinograd.ScratchLengthFor(shape) : perCall && _transposedConv ? TransposedWinograd.LeanScratchLengthFor(shape) : 0),
             _pointwise || _transposedConv ? 0 : k * FoldBlock(k, shape.OutHeight * shape.OutWidth));
     }
 

@@ -146,12 +146,27 @@ internal sealed unsafe class TransposedWinograd
             Winograd3x3.ScratchLengthFor(s.OutChannels, s.InChannels, s.InHeight, s.InWidth, Winograd3x3.TileFor(s.InHeight, s.InWidth))),
             (s.OutChannels * 9 + s.InChannels) * PositionBlock));
 
-    /// <summary>Scratch floats of this form's <see cref="TryRun"/>: <see cref="ScratchLengthFor"/>, and in the lean form
-    /// room for the kernels it writes.</summary>
-    public int ScratchLength => _lean == null ? ScratchLengthFor(Shape) : checked(2 * _outHeight * _outWidth + 3 * _height * _width
-        + Math.Max(_lean.ScratchLength, (_outChannels * 9 + _inChannels) * PositionBlock));
+    /// <summary>
+    /// Scratch floats of the lean form's <see cref="TryRun"/> for any weight variant of <paramref name="s"/> (0 where no
+    /// variant would run it): by shape alone, like <see cref="ScratchLengthFor"/>, because whether a variant's kernel
+    /// has zero weights (F(2x2)) or not (F(4x4) from 16x16) decides its tile, and every variant of a layer must fit the
+    /// layer's scratch. Room for the kernels of one group, the guards' arrays, and the Winograd blocks.
+    /// </summary>
+    public static int LeanScratchLengthFor(in ConvShape s)
+    {
+        if (!Applies(s))
+            return 0;
+        int positions = s.InHeight * s.InWidth, largest = 0;
+        foreach (int tile in new[] { 2, Winograd3x3.TileFor(s.InHeight, s.InWidth) })
+        {
+            if (LeanWinograd.PaysFor(tile, positions))
+                largest = Math.Max(largest, LeanScratch(s, LeanWinograd.Transposed(s, tile)));
+        }
+        return largest;
+    }
 
-    ConvShape Shape => new(_inChannels, _outChannels, 1, _height, _width, 3, 3, 1, 1, 2 - _padTop, 2 - _padLeft, 1, 1, _outHeight, _outWidth);
+    static int LeanScratch(in ConvShape s, LeanWinograd lean) => checked(2 * s.OutHeight * s.OutWidth + 3 * s.InHeight * s.InWidth
+        + Math.Max(lean.ScratchLength, (s.OutChannels * 9 + s.InChannels) * PositionBlock));
 
     /// <summary>
     /// dx = W'^T-product of dy for one sample, whose caller then multiplies dx elementwise by <paramref name="factor"/>

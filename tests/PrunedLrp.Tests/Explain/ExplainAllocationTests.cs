@@ -42,14 +42,19 @@ public class ExplainAllocationTests(ITestOutputHelper output)
         _ = AssertSteadyStateAllocatesNothing(PruneMode.M, keepNodeRelevance: false);
 
     [Theory]
-    [InlineData("epsilon-plus")]
-    [InlineData("epsilon-gamma-box")]
-    public void SteadyStateExplain_PassesSplitOverBothThreads_AllocateNothing(string composite)
+    [InlineData("epsilon-plus", MemoryMode.Fast)]
+    [InlineData("epsilon-gamma-box", MemoryMode.Fast)]
+    [InlineData("epsilon-plus", MemoryMode.Lean)]
+    [InlineData("epsilon-gamma-box", MemoryMode.Lean)]
+    public void SteadyStateExplain_PassesSplitOverBothThreads_AllocateNothing(string composite, MemoryMode memory)
     {
         // 32 channels of 48 x 48, two samples: 147K entries a tensor, so the steps' element-wise passes (division,
-        // product by x, Add's rule, Gamma's split) run as halves on both kernel threads (HalvedPasses).
-        var explainer = AssertSteadyStateAllocatesNothing(PruneMode.Lambda, composite: composite, channels: 32, size: 48);
+        // product by x, Add's rule, Gamma's split) run as halves on both kernel threads (HalvedPasses). Lean: its 3x3
+        // convolutions remake their Winograd kernels in the scratch in both directions (2304 positions: F(4x4) forwards,
+        // the guarded F(2x2) for W+, F(4x4) for Gamma's zero-free kernels).
+        var explainer = AssertSteadyStateAllocatesNothing(PruneMode.Lambda, composite: composite, channels: 32, size: 48, memory: memory);
         Assert.Contains(explainer.Model.NodeSizes.ToArray(), size => 2 * size >= PassHalves.From);
+        Assert.True(48 * 48 >= PrunedLrp.Kernels.LeanWinograd.MinOutputsF2);
     }
 
     [Theory]
