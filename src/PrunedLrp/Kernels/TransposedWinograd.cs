@@ -29,6 +29,10 @@ namespace PrunedLrp.Kernels;
 /// rounding of any patch entry stays within a few times that of the entries the output reads. (Until the zero windows
 /// were split off, one such output sent its whole tile to the direct sum.) It serves only zero-free kernels (the leak
 /// bound above is F(2x2)'s).</para>
+/// <para>The lean memory mode's form (<see cref="Lean"/>) keeps none of the kernels: it writes them from W through the
+/// rule's map into the scratch at every call (<see cref="LeanWinograd"/>), packs the recomputed positions' kernel
+/// block by block from W as well, and keeps only the leak bound's per-channel factors. The guards and the results are
+/// those of the fast form, bit for bit.</para>
 /// </remarks>
 internal sealed unsafe class TransposedWinograd
 {
