@@ -42,6 +42,26 @@ public class LeanMemoryTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Explain_LargePlanes_LeanWinogradMatchesFast(string compositeName, string prune)
+    {
+        // 16 channels at 32 x 32: every 3x3 convolution of the lean model remakes its Winograd kernels per call in both
+        // directions (1024 positions: F(4x4) forwards, F(2x2) for W+ and W- with the leak guard, F(4x4) for Gamma's
+        // zero-free kernels), where the fast model keeps them; the explanations must still agree.
+        var spec = TestModels.Residual(seed: 77, channels: 16, size: 32);
+        var fast = Model.FromSpec(spec);
+        var lean = Model.FromSpec(spec, new ModelOptions { Memory = MemoryMode.Lean });
+        var threeByThree = lean.Layers.OfType<ConvLayer>().Where(conv => conv.Shape.KernelHeight == 3 && conv.Shape.StrideHeight == 1).ToArray();
+        Assert.NotEmpty(threeByThree);
+        Assert.All(threeByThree, conv => Assert.True(conv.Shape.OutHeight * conv.Shape.OutWidth >= PrunedLrp.Kernels.LeanWinograd.MinOutputsF2));
+        var x = TestModels.Input(fast, 2, seed: 78);
+        var want = Explain(fast, compositeName, prune, x);
+        var got = Explain(lean, compositeName, prune, x);
+        double error = Compare.RelativeMaxError(got, Array.ConvertAll(want, v => (double)v));
+        Assert.True(error <= 1e-4, $"{compositeName} {prune}: lean vs fast relative max error {error:E2}");
+    }
+
     [Fact]
     public void PlrpM_FewKeptEntries_LeanKeptProductsMatchFast()
     {
