@@ -33,6 +33,23 @@ public class KernelWorkerTests
                 Assert.All(hits, h => Assert.Equal(1, h));
             }
         });
-        Assert.True(parallelRuns > 0 || Environment.ProcessorCount == 1, "no call ever used the worker");
+        // Other test classes run beside this one and may hold the worker (or leave it a withdrawn job that it frees only
+        // when its thread is next scheduled) for all 900 tries on a loaded 2-core machine; it must come free within
+        // seconds, which callers that pause between tries see.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var more = new int[8];
+        while (parallelRuns == 0 && KernelWorker.Enabled && DateTime.UtcNow < deadline)
+        {
+            Array.Clear(more);
+            fixed (int* p = more)
+            {
+                var counts = new Counts { Hits = p };
+                if (KernelWorker.TryRun(&Hit, &counts, more.Length)) parallelRuns++;
+                else Thread.Sleep(1);
+            }
+            if (parallelRuns > 0)
+                Assert.All(more, h => Assert.Equal(1, h));
+        }
+        Assert.True(parallelRuns > 0 || !KernelWorker.Enabled, "no call ever used the worker");
     }
 }
