@@ -129,13 +129,15 @@ public class ConvOperatorTests
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void Forward_SharedOperatorOnManyThreads_MatchesReference(bool lean)
+    [InlineData(false, 17)]
+    [InlineData(true, 17)]
+    [InlineData(true, 24)] // 24 x 24 positions: the lean form's Winograd, each caller's kernels in its own scratch
+    public void Forward_SharedOperatorOnManyThreads_MatchesReference(bool lean, int size)
     {
         // One immutable operator, several callers with their own buffers (most find the worker busy and run alone).
         var rng = new Random(77);
-        var s = Shape(12, 20, 1, 17, 15, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1);
+        var s = Shape(size == 17 ? 12 : 16, 20, 1, size, size - 2, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1);
+        Assert.Equal(size == 24 && Winograd3x3.Applies(16, 20, 24, 22), LeanWinograd.Pays(s));
         var w = KernelAssert.Random(rng, s.WeightSize);
         var op = lean ? new ConvOperator(s, w, WeightMap.Identity) : new ConvOperator(s, w);
         var inputs = Enumerable.Range(0, 6).Select(_ => KernelAssert.Random(rng, s.InSize)).ToArray();
