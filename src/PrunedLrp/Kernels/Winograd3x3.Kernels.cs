@@ -9,7 +9,7 @@ internal sealed unsafe partial class Winograd3x3
     /// <summary>Floats from one packed U_ξ to the next in the caller's kernels: U_ξ's panels, rounded to a cache line,
     /// and one line more, so that the (m + 2)^2 streams <see cref="PrepareKernels(float*, WeightMap, float*)"/> writes fall in different L1 sets
     /// (the same reason as <see cref="Plane"/>).</summary>
-    static long KernelStride(int inChannels, int outChannels) =>
+    internal static long KernelStride(int inChannels, int outChannels) =>
         RoundUp(RoundUp(outChannels, MR) * inChannels, 16) + PlaneSkew;
 
     /// <summary>The floats <see cref="PrepareKernels(float*, WeightMap, float*)"/> writes: every packed U_ξ, and 16 of slack to start them on a
@@ -20,12 +20,14 @@ internal sealed unsafe partial class Winograd3x3
     /// <summary><see cref="KernelFloatsFor"/> of this convolution.</summary>
     public long KernelFloats => KernelFloatsFor(_inChannels, _outChannels, _tile);
 
-    static float* AlignedKernels(float* kernels) => (float*)(((nint)kernels + 63) & ~(nint)63);
+    /// <summary>Where the first U_ξ starts in the kernels at <paramref name="kernels"/>: the next cache line.</summary>
+    internal static float* AlignedKernels(float* kernels) => (float*)(((nint)kernels + 63) & ~(nint)63);
 
     /// <summary>
     /// Writes the transformed kernels of <c>map(w)</c> (w [outC, inC, 3, 3]) at <paramref name="kernels"/>
-    /// (<see cref="KernelFloats"/> floats), each U_ξ packed as the left operand of its product, exactly as the
-    /// constructor packs its own: the same values in the same places, so both runs give the same bits.
+    /// (<see cref="KernelFloats"/> floats), each U_ξ packed as the left operand of its product
+    /// (<see cref="PackedMatrix.PackLeft"/>'s layout), <see cref="KernelStride"/> floats apart. The constructor keeps its
+    /// own kernels this way, so the lean mode's per-call kernels give the same bits.
     /// </summary>
     /// <remarks>One pass over the weights, on both kernel threads (by row panels of U). The MR kernels of a row panel
     /// and input channel are mapped and transformed together, one per lane (the scalar transform's operations, lane by
@@ -71,15 +73,15 @@ internal sealed unsafe partial class Winograd3x3
         var u = stackalloc Vector256<float>[36];
         var sixLanes = Vector256.Create(-1, -1, -1, -1, -1, -1, 0, 0).AsSingle(); // MR = 6
         var lane = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
-        int width = RoundUp(j.OutChannels, MR), step = DepthStep(j.InChannels), rowFloats = j.RowStride;
+        int width = RoundUp(j.OutChannels, MR), step = DepthStep(j.InChannels);
         for (int panel = j.Panels * part / j.Parts, end = j.Panels * (part + 1) / j.Parts; panel < end; panel++)
         {
             int rows = Math.Min(MR, j.OutChannels - panel * MR);
             var inPanel = Vector256.LessThan(lane, Vector256.Create(rows));
             var valid = inPanel.AsSingle() & sixLanes;
             // Lane r reads row panel * MR + r of w; lanes past the rows read row 0 of the panel (in bounds) and are masked.
-            var offsets = (lane * rowFloats) & inPanel;
-            float* panelWeights = j.Weight + (long)panel * MR * rowFloats;
+            var offsets = (lane * j.RowStride) & inPanel;
+            float* panelWeights = j.Weight + (long)panel * MR * j.RowStride;
             for (int pc = 0; pc < j.InChannels; pc += step)
             {
                 int kc = Math.Min(step, j.InChannels - pc);

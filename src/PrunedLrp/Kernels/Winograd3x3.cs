@@ -42,12 +42,11 @@ internal sealed unsafe partial class Winograd3x3
     /// the two threads gets several blocks and their data stays in the shared L3).</summary>
     public const int ThreadBlockFloats = 3 << 19;
 
-    readonly PackedMatrix[] _u = []; // empty when the caller passes the kernels to each Run (WithKernelsPerCall)
+    readonly float[] _kernels = []; // pinned, as PrepareKernels writes them; empty when each Run is given its own
     readonly int _tile, _elements; // m, and (m + 2)^2 transformed elements per tile
     readonly int _inChannels, _outChannels, _inHeight, _inWidth, _outHeight, _outWidth, _padTop, _padLeft;
     readonly int _tileRows, _tileColumns, _blockRows, _rowLength;
     readonly bool _threadBlocks;
-    readonly nint[] _uData = []; // pinned: the packed U_ξ panels' addresses, for thread blocks' products
 
     // PRUNEDLRP_WINOGRAD=0 keeps every convolution on the direct sum (bit-for-bit the im2col order; A/B timing).
     static readonly bool s_enabled = Environment.GetEnvironmentVariable("PRUNEDLRP_WINOGRAD") != "0";
@@ -81,26 +80,11 @@ internal sealed unsafe partial class Winograd3x3
     {
         if (weight.Length != outChannels * inChannels * 9)
             throw new ArgumentException($"weight has {weight.Length} values, want {outChannels * inChannels * 9}", nameof(weight));
-        _u = new PackedMatrix[_elements];
-
-        // All U_ξ in one native buffer, freed once they are packed; each (o, c) transformed once.
-        int size = outChannels * inChannels;
-        using var transformed = new NativeBuffer((long)_elements * size);
-        // Preparing is a one-off (VGG-16: 1.6 million kernel pairs, each into 36 values), so it uses both cores through
-        // the thread pool rather than the kernel worker.
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = KernelWorker.Enabled ? Environment.ProcessorCount : 1 };
-        int parts = Math.Min(outChannels, parallel.MaxDegreeOfParallelism);
+        // Kept in one pinned array, written by the code that writes the lean mode's kernels at every call.
+        _kernels = GC.AllocateUninitializedArray<float>(checked((int)KernelFloats), pinned: true);
         fixed (float* w = weight)
-        {
-            float* pw = w, pt = transformed.Pointer;
-            Parallel.For(0, parts, parallel, part =>
-                Transform(pw, pt, outChannels * part / parts, outChannels * (part + 1) / parts));
-            Parallel.For(0, _elements, parallel, xi =>
-                _u[xi] = PackedMatrix.PackLeft(false, outChannels, inChannels, new ReadOnlySpan<float>(pt + (long)xi * size, size), inChannels));
-        }
-        _uData = GC.AllocateArray<nint>(_elements, pinned: true);
-        for (int xi = 0; xi < _elements; xi++)
-            _uData[xi] = (nint)_u[xi].Data;
+        fixed (float* k = _kernels)
+            PrepareKernels(w, WeightMap.Identity, k);
     }
 
     /// <summary>
@@ -135,31 +119,6 @@ internal sealed unsafe partial class Winograd3x3
         (long)(outputTile + 2) * (outputTile + 2) * inChannels * outChannels <= ThreadBlockKernelFloats;
 
     static int DefaultBlock(bool threadBlocks) => threadBlocks ? ThreadBlockFloats : DefaultBlockFloats;
-
-    // U_ξ rows o0..o1-1 into transformed [ξ][o][c]: one output channel's kernels at a time, so that each row is then
-    // written contiguously.
-    void Transform(float* weight, float* transformed, int o0, int o1)
-    {
-        int size = _outChannels * _inChannels;
-        using var buffer = new NativeBuffer((long)_elements * _inChannels);
-        var row = buffer.Span;
-        for (int o = o0; o < o1; o++)
-        {
-            for (int c = 0; c < _inChannels; c++)
-            {
-                var g = new ReadOnlySpan<float>(weight + (long)(o * _inChannels + c) * 9, 9);
-                var u = row.Slice(c * _elements, _elements);
-                if (_tile == 2) WinogradTransforms.Kernel(g, u);
-                else WinogradTransforms4.Kernel(g, u);
-            }
-            for (int xi = 0; xi < _elements; xi++)
-            {
-                float* target = transformed + (long)xi * size + (long)o * _inChannels;
-                for (int c = 0; c < _inChannels; c++)
-                    target[c] = row[c * _elements + xi];
-            }
-        }
-    }
 
     /// <summary>Scratch floats one <see cref="Run(float*, float*, float*, float*, bool)"/> needs: V and M of a block, 8 floats of slack, and padded input rows.</summary>
     public int ScratchLength => ScratchFloats(_inChannels, _outChannels, _outWidth, _blockRows, _tile, _threadBlocks);
@@ -218,11 +177,10 @@ internal sealed unsafe partial class Winograd3x3
     /// <paramref name="rectify"/>, max(y, 0) (a following ReLU, applied as the output transform writes y).</summary>
     public void Run(float* x, float* bias, float* y, float* scratch, bool rectify = false)
     {
-        if (_uData.Length == 0)
+        if (_kernels.Length == 0)
             throw new InvalidOperationException("this convolution keeps no kernels: pass them (WithKernelsPerCall, PrepareKernels)");
-        fixed (nint* u = _uData)
-            RunWith((float**)u, _u[0].PaddedWidth, x, bias, y, scratch, rectify);
-        GC.KeepAlive(_u);
+        fixed (float* k = _kernels)
+            Run(x, bias, y, scratch, rectify, k);
     }
 
     /// <summary><see cref="Run(float*, float*, float*, float*, bool)"/> with the transformed kernels that
@@ -264,8 +222,7 @@ internal sealed unsafe partial class Winograd3x3
             job.TileRow1 = Math.Min(_tileRows, ty0 + _blockRows);
             int tiles = (job.TileRow1 - ty0) * _tileColumns;
             job.Tiles = tiles;
-            long vPlane = Plane(_inChannels, tiles), mPlane = Plane(_outChannels, tiles);
-            job.M = scratch + _elements * vPlane;
+            job.M = scratch + _elements * Plane(_inChannels, tiles);
             RunSplit(&InputChunk, ref job, _inChannels);
             RunProducts(ref job);
             RunSplit(&OutputChunk, ref job, _outChannels);

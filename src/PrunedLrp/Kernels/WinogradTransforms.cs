@@ -12,30 +12,8 @@ namespace PrunedLrp.Kernels;
 /// </summary>
 internal static unsafe class WinogradTransforms
 {
-    /// <summary>U = G g G^T: 16 values u[4i + j] from the 3x3 kernel g (row-major).</summary>
-    public static void Kernel(ReadOnlySpan<float> g, Span<float> u)
-    {
-        Span<float> gg = stackalloc float[12]; // G g: 4 x 3
-        for (int v = 0; v < 3; v++)
-        {
-            float g0 = g[v], g1 = g[3 + v], g2 = g[6 + v];
-            gg[v] = g0;
-            gg[3 + v] = 0.5f * (g0 + g1 + g2);
-            gg[6 + v] = 0.5f * (g0 - g1 + g2);
-            gg[9 + v] = g2;
-        }
-        for (int i = 0; i < 4; i++)
-        {
-            float a = gg[3 * i], b = gg[3 * i + 1], c = gg[3 * i + 2];
-            u[4 * i] = a;
-            u[4 * i + 1] = 0.5f * (a + b + c);
-            u[4 * i + 2] = 0.5f * (a - b + c);
-            u[4 * i + 3] = c;
-        }
-    }
-
-    /// <summary><see cref="Kernel(ReadOnlySpan{float}, Span{float})"/> on 8 kernels at once, one per lane: g[t] holds
-    /// entry t of each, u[ξ] receives element ξ of each. The same operations in the same order, so the same bits.</summary>
+    /// <summary>U = G g G^T for 8 kernels at once, one per lane: g[t] holds entry t of each (row-major 3x3), u[4i + j]
+    /// receives element (i, j) of each. (The tests' scalar twin does the same operations lane by lane.)</summary>
     public static void Kernel(Vector256<float>* g, Vector256<float>* u)
     {
         var half = Vector256.Create(0.5f);

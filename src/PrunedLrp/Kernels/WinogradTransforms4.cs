@@ -15,33 +15,8 @@ namespace PrunedLrp.Kernels;
 /// </summary>
 internal static unsafe class WinogradTransforms4
 {
-    /// <summary>U = G g G^T: 36 values u[6i + j] from the 3x3 kernel g (row-major).</summary>
-    public static void Kernel(ReadOnlySpan<float> g, Span<float> u)
-    {
-        Span<float> gg = stackalloc float[18]; // G g: 6 x 3
-        for (int v = 0; v < 3; v++)
-            Apply(g[v], g[3 + v], g[6 + v], gg, v, 3);
-        for (int i = 0; i < 6; i++)
-            Apply(gg[3 * i], gg[3 * i + 1], gg[3 * i + 2], u, 6 * i, 1);
-    }
-
-    // G (a, b, c)^T: six values written `step` apart from `offset` (reciprocals, not divisions: this runs 54 times per
-    // kernel pair when a model is prepared, 1.6 million pairs for VGG-16).
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Apply(float a, float b, float c, Span<float> dst, int offset, int step)
-    {
-        const float Sixth = 1f / 6f, Twelfth = 1f / 12f, TwentyFourth = 1f / 24f;
-        float outer = (a + c) * Sixth, middle = b * Sixth, near = a * TwentyFourth + c * Sixth, mid = b * Twelfth;
-        dst[offset] = a * 0.25f;
-        dst[offset + step] = -(outer + middle);
-        dst[offset + 2 * step] = middle - outer;
-        dst[offset + 3 * step] = near + mid;
-        dst[offset + 4 * step] = near - mid;
-        dst[offset + 5 * step] = c;
-    }
-
-    /// <summary><see cref="Kernel(ReadOnlySpan{float}, Span{float})"/> on 8 kernels at once, one per lane: g[t] holds
-    /// entry t of each, u[ξ] receives element ξ of each. The same operations in the same order, so the same bits.</summary>
+    /// <summary>U = G g G^T for 8 kernels at once, one per lane: g[t] holds entry t of each (row-major 3x3), u[6i + j]
+    /// receives element (i, j) of each. (The tests' scalar twin does the same operations lane by lane.)</summary>
     public static void Kernel(Vector256<float>* g, Vector256<float>* u)
     {
         var gg = stackalloc Vector256<float>[18];
@@ -51,7 +26,7 @@ internal static unsafe class WinogradTransforms4
             Apply(gg[3 * i], gg[3 * i + 1], gg[3 * i + 2], u + 6 * i, 1);
     }
 
-    // Apply's lanes: the same expressions, the negation as a sign flip like the scalar one's.
+    // G (a, b, c)^T: six values written `step` apart (reciprocals, not divisions; the negation as a sign flip).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static void Apply(Vector256<float> a, Vector256<float> b, Vector256<float> c, Vector256<float>* dst, int step)
     {

@@ -6,8 +6,9 @@ using static PrunedLrp.Tests.Kernels.ConvOperatorTests;
 namespace PrunedLrp.Tests.Kernels;
 
 /// <summary>
-/// The lean memory mode's Winograd forward: kernels written into the caller's memory at each call
-/// (<see cref="Winograd3x3.PrepareKernels"/>) must be the ones the fast mode packs once, so both give the same bits.
+/// The transformed kernels Winograd3x3 writes (PrepareKernels): the packed transform of every kernel, against the scalar
+/// twin and PackedMatrix.PackLeft; and kernels written into the caller's memory at each call (the lean mode) give the
+/// same bits as the ones the fast mode keeps.
 /// </summary>
 public class WinogradKernelsPerCallTests
 {
@@ -36,6 +37,51 @@ public class WinogradKernelsPerCallTests
             for (int round = 0; round < 2; round++) // the second round overwrites the first's kernels
             {
                 var got = Run(perCall, stored, WeightVariants.Map(variant, 0.25f), kernels, x, bias, s.OutSize, rng);
+                Assert.Equal(want, got);
+            }
+        }
+    }
+
+    [Avx2Theory]
+    [InlineData(16, 17, 2, false)]   // 17 rows = 2 full row panels of 6 and one of 5
+    [InlineData(21, 16, 4, false)]
+    [InlineData(300, 23, 2, false)]  // 2 depth blocks of 150 input channels; 23 = 3 x 6 + 5
+    [InlineData(260, 13, 4, true)]   // the transposed product's kernel W'[c, o] = W[o, c] flipped, read straight from W
+    [InlineData(17, 40, 2, true)]
+    public unsafe void PrepareKernels_WritesEachKernelsTransformPacked(int rows, int columns, int tile, bool flipped)
+    {
+        // Against the scalar twin: U_ξ[o, c] = (G map(g_oc) G^T)_ξ, packed as a left operand by PackedMatrix.PackLeft
+        // (zero rows padding the last panel included), KernelStride floats apart from the first cache line.
+        var rng = new Random(rows * 31 + columns + tile);
+        // Flipped: W is [columns, rows, 3, 3] and U's row r, column k takes W[k, r] with its taps reversed.
+        var w = KernelAssert.Random(rng, rows * columns * 9);
+        var op = Winograd3x3.WithKernelsPerCall(columns, rows, 8, 8, 8, 8, 1, 1, tile);
+        var map = WeightVariants.Map(WeightVariant.GammaNegative, 0.25f);
+        var kernels = new float[op.KernelFloats];
+        Array.Fill(kernels, float.NaN);
+        fixed (float* pw = w, pk = kernels)
+        {
+            if (flipped) op.PrepareKernels(pw, 9, rows * 9, flipped: true, map, pk);
+            else op.PrepareKernels(pw, map, pk);
+            int elements = (tile + 2) * (tile + 2);
+            var u = new float[elements][];
+            for (int xi = 0; xi < elements; xi++) u[xi] = new float[rows * columns];
+            for (int r = 0; r < rows; r++)
+            for (int k = 0; k < columns; k++)
+            {
+                var g = new float[9];
+                for (int t = 0; t < 9; t++)
+                    g[t] = map.Apply(flipped ? w[(k * rows + r) * 9 + 8 - t] : w[(r * columns + k) * 9 + t]);
+                var transformed = ReferenceWinogradKernel.Transform(g, tile);
+                for (int xi = 0; xi < elements; xi++) u[xi][r * columns + k] = transformed[xi];
+            }
+            float* first = Winograd3x3.AlignedKernels(pk);
+            long stride = Winograd3x3.KernelStride(columns, rows);
+            for (int xi = 0; xi < elements; xi++)
+            {
+                var packed = PackedMatrix.PackLeft(false, rows, columns, u[xi], columns);
+                var want = new ReadOnlySpan<float>(packed.Data, packed.PaddedWidth * columns).ToArray();
+                var got = new ReadOnlySpan<float>(first + xi * stride, packed.PaddedWidth * columns).ToArray();
                 Assert.Equal(want, got);
             }
         }
