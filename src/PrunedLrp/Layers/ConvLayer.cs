@@ -26,14 +26,15 @@ internal sealed class ConvLayer : LinearLayer
     public override ILinearOperator Operator { get; }
 
     public override ILinearOperator CreateOperator(ReadOnlyMemory<float> weight)
-        => new Adapter(new ConvOperator(Shape, weight), _keptWeights.Holds(weight) ? _keptWeights : new ChannelMajorWeights(Shape, weight), WeightMap.Identity);
+        => new Adapter(new ConvOperator(Shape, weight), _keptWeights.Holds(weight) ? _keptWeights : new ChannelMajorWeights(Shape, weight), WeightMap.Identity,
+            weight);
 
     // The conv packs each direction at its first call; the modified weights are written for it into a freed buffer.
     // PLRP-M's kept-entry products read the layer's one channel-major copy through the variant's map.
     protected override ILinearOperator CreateVariantOperator(WeightVariant variant, float gamma)
         => _lean ? Lean(WeightVariants.Map(variant, gamma))
             : new Adapter(new ConvOperator(Shape, destination => WeightVariants.Modify(Weight.Span, variant, gamma, destination)),
-                _keptWeights, WeightVariants.Map(variant, gamma));
+                _keptWeights, WeightVariants.Map(variant, gamma), Weight);
 
     // Lean memory: the operator reads the layer's weights through the map at every product, and PLRP-M's kept-entry
     // products make their channel-major copy in the scratch at each call instead of keeping it.
@@ -46,7 +47,8 @@ internal sealed class ConvLayer : LinearLayer
     /// <summary>Whether the operator of <paramref name="variant"/> is the lean form (memory mode Lean).</summary>
     internal bool PacksPerProduct(WeightVariant variant, float gamma = 0f) => ((Adapter)Variant(variant, gamma)).Kernel.PacksPerProduct;
 
-    sealed class Adapter(ConvOperator op, ChannelMajorWeights? keptWeights, WeightMap map, ReadOnlyMemory<float> leanWeights = default)
+    // weight: the stored weights [O, C/G, kH, kW] that map turns into this operator's (the listed-output products read them).
+    sealed class Adapter(ConvOperator op, ChannelMajorWeights? keptWeights, WeightMap map, ReadOnlyMemory<float> weight)
         : ILinearOperator
     {
         public ConvOperator Kernel => op;
@@ -102,8 +104,16 @@ internal sealed class ConvLayer : LinearLayer
                 return keptWeights.Values;
             var s = op.Shape;
             var copy = scratch.Slice(KeptConv.ScratchLength(s), s.WeightSize);
-            KeptConv.ChannelMajor(s, leanWeights.Span, copy);
+            KeptConv.ChannelMajor(s, weight.Span, copy);
             return copy;
         }
+
+        public int ListedOutputLimit => ListedOutputConv.Limit(op.Shape);
+
+        public void ForwardAt(ReadOnlySpan<float> x, ReadOnlySpan<int> outputs, ReadOnlySpan<float> bias, Span<float> z)
+            => ListedOutputConv.At(op.Shape, weight.Span, map, x, outputs, bias, z);
+
+        public void BackwardDataListed(ReadOnlySpan<int> outputs, ReadOnlySpan<float> dy, Span<float> dx)
+            => ListedOutputConv.Transposed(op.Shape, weight.Span, map, outputs, dy, dx);
     }
 }

@@ -56,5 +56,13 @@ internal sealed class DenseLayer : LinearLayer
         }
 
         bool Listed(KeptEntries kept, int batch) => kept.Describes(batch) && KeptDense.Pays(op.InFeatures, kept.MaxCount);
+
+        public int ListedOutputLimit => ListedOutputDense.Limit(op.OutFeatures);
+
+        public void ForwardAt(ReadOnlySpan<float> x, ReadOnlySpan<int> outputs, ReadOnlySpan<float> bias, Span<float> z)
+            => ListedOutputDense.At(weight.Span, op.OutFeatures, op.InFeatures, x, outputs, bias, z);
+
+        public void BackwardDataListed(ReadOnlySpan<int> outputs, ReadOnlySpan<float> dy, Span<float> dx)
+            => ListedOutputDense.Transposed(weight.Span, op.OutFeatures, op.InFeatures, outputs, dy, dx);
     }
 }

@@ -18,4 +18,17 @@ internal interface ILinearOperator
     /// <paramref name="kept"/> given, only the kept entries of dx are computed and every other entry is set to 0.</summary>
     void BackwardData(ReadOnlySpan<float> dy, Span<float> dx, int batch, Span<float> scratch, ReadOnlySpan<float> factor = default,
         KeptEntries kept = default);
+
+    /// <summary>The most listed outputs per sample for which <see cref="ForwardAt"/> and <see cref="BackwardDataListed"/>
+    /// beat the dense products (PLRP-λ's pruned relevance); 0 when the operator has no listed products.</summary>
+    int ListedOutputLimit => 0;
+
+    /// <summary>One sample's <c>z = W x + bias</c> at the listed <paramref name="outputs"/> only: z[k] at outputs[k].</summary>
+    void ForwardAt(ReadOnlySpan<float> x, ReadOnlySpan<int> outputs, ReadOnlySpan<float> bias, Span<float> z)
+        => throw new NotSupportedException("this operator has no listed-output products");
+
+    /// <summary>One sample's <c>dx = W^T dy</c> for dy zero outside the listed <paramref name="outputs"/>, given as its
+    /// values there (dy[k] at outputs[k]); dx is overwritten.</summary>
+    void BackwardDataListed(ReadOnlySpan<int> outputs, ReadOnlySpan<float> dy, Span<float> dx)
+        => throw new NotSupportedException("this operator has no listed-output products");
 }

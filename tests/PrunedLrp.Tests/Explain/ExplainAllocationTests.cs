@@ -69,6 +69,21 @@ public class ExplainAllocationTests(ITestOutputHelper output)
             && model.Readers[r.Node].Any(k => model.Layers[k] is PrunedLrp.Layers.ConvLayer conv && KeptConv.Pays(conv.Shape, r.Kept)));
     }
 
+    [Theory]
+    [InlineData("epsilon-plus", MemoryMode.Fast)]
+    [InlineData("epsilon-gamma-box", MemoryMode.Fast)]
+    [InlineData("epsilon-alpha2-beta1", MemoryMode.Lean)]
+    [InlineData("epsilon-gamma-box", MemoryMode.Lean)]
+    public void SteadyStateExplain_PlrpLambdaOnListedOutputs_AllocatesNothing(string composite, MemoryMode memory)
+    {
+        // At p = 0.97 the relevance reaching some convolutions is sparse enough for the listed-output products to run.
+        var explainer = AssertSteadyStateAllocatesNothing(PruneMode.Lambda, sparsity: 0.97, memory: memory, composite: composite, channels: 16,
+            size: 24);
+        var model = explainer.Model;
+        Assert.Contains(explainer.PruningReports.ToArray(), r => model.Layers[r.Node]!.Inputs.Any(i => model.Layers[i] is PrunedLrp.Layers.ConvLayer conv
+            && ListedOutputConv.Pays(conv.Shape, r.Kept)));
+    }
+
     Explainer AssertSteadyStateAllocatesNothing(PruneMode mode, bool keepNodeRelevance = true, double sparsity = 0.7,
         MemoryMode memory = MemoryMode.Fast, string composite = "epsilon-plus", int channels = 16, int size = 24)
     {

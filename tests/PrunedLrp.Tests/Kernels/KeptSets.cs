@@ -25,5 +25,14 @@ internal static class KeptSets
         return masked;
     }
 
+    /// <summary>A tensor of <paramref name="length"/> zeros with values[k] at listed[k].</summary>
+    public static float[] Scattered(float[] values, int[] listed, int length)
+    {
+        var result = new float[length];
+        for (int k = 0; k < listed.Length; k++)
+            result[listed[k]] = values[k];
+        return result;
+    }
+
     public const int Forms = 5;
 }

@@ -17,7 +17,7 @@ public class PlrpMListedTests
     /// <summary>[4, 14, 14] -> conv 16 3x3 p1 -> relu -> conv 16 3x3 p1 (2 groups) -> relu -> maxpool 2 -> conv 24 3x3 s2
     /// p1 -> relu -> flatten -> dense 10 (its input: 384 entries). The reference builds each layer's dense matrix, so
     /// the model stays small.</summary>
-    static ModelSpec Wide(int seed)
+    internal static ModelSpec Wide(int seed)
     {
         var b = new SpecBuilder([4, 14, 14], seed);
         b.Conv(16, [3, 3], padsBegin: [1, 1]);

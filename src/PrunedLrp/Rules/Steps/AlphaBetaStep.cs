@@ -44,6 +44,14 @@ internal sealed class AlphaBetaStep : LinearStep
         var opScratch = carver.Rest;
         var xPos = SplitSigns(x, _nonNegative, xp, xn);
 
+        if (TryListOutputs(ref args, _pos, _stabilizer, valueSpans: 3, z, out var list, out var values))
+        {
+            // PLRP-λ's sparse R: the denominators at its non-zero entries only, and transposed products from them.
+            ShareListed(args.ROut, xPos, xn, _pos, _neg, _biasPos, list, values, c, args.RIn, overwrite: true, factor: _alpha);
+            if (_beta != 0f)
+                ShareListed(args.ROut, xPos, xn, _neg, _pos, _biasNeg, list, values, c, args.RIn, overwrite: false, factor: -_beta);
+            return;
+        }
         // alpha part: positive contributions x+ w+ and x- w-.
         Share(args.ROut, xPos, xn, _pos, _neg, _biasPos, z, t, c, args.RIn, b, opScratch, args.Kept, overwrite: true, factor: _alpha);
         if (_beta != 0f)
@@ -65,20 +73,51 @@ internal sealed class AlphaBetaStep : LinearStep
         }
         HalvedPasses.Divide(rOut, z, _stabilizer, z);
         a.BackwardData(z, c, batch, opScratch, xPos, kept);
+        AddShare(xPos, c, rIn, overwrite, factor);
+        if (!_nonNegative)
+        {
+            bOp.BackwardData(z, c, batch, opScratch, xNeg, kept);
+            AddShare(xNeg, c, rIn, overwrite: false, factor);
+        }
+    }
+
+    /// <summary><see cref="Share"/> where R is zero outside the listed entries: the same sums at those entries only
+    /// (values: room for three floats per entry).</summary>
+    void ShareListed(ReadOnlySpan<float> rOut, ReadOnlySpan<float> xPos, ReadOnlySpan<float> xNeg, ILinearOperator a, ILinearOperator bOp,
+        float[] bias, KeptEntries list, Span<float> values, Span<float> c, Span<float> rIn, bool overwrite, float factor)
+    {
+        int count = list.Indices.Length;
+        var s = values[..count];
+        var t = values.Slice(count, count);
+        var r = values.Slice(2 * count, count);
+        ForwardAt(a, xPos, list, bias, s);
+        if (!_nonNegative)
+        {
+            ForwardAt(bOp, xNeg, list, default, t);
+            Accumulate(s, t);
+        }
+        ListedOutputs.Gather(rOut, list, r);
+        Stabilizer.Divide(r, s, _stabilizer, s);
+        BackwardDataListed(a, list, s, c);
+        AddShare(xPos, c, rIn, overwrite, factor);
+        if (!_nonNegative)
+        {
+            BackwardDataListed(bOp, list, s, c);
+            AddShare(xNeg, c, rIn, overwrite: false, factor);
+        }
+    }
+
+    /// <summary><c>R_in = factor x c</c> (overwrite) or <c>R_in += factor x c</c>, with c used as a buffer.</summary>
+    static void AddShare(ReadOnlySpan<float> x, Span<float> c, Span<float> rIn, bool overwrite, float factor)
+    {
         if (overwrite)
         {
-            HalvedPasses.Multiply(xPos, c, rIn);
+            HalvedPasses.Multiply(x, c, rIn);
             if (factor != 1f) TensorPrimitives.Multiply(rIn, factor, rIn);
         }
         else
         {
-            TensorPrimitives.Multiply(xPos, c, c);
-            TensorPrimitives.MultiplyAdd(c, factor, rIn, rIn);
-        }
-        if (!_nonNegative)
-        {
-            bOp.BackwardData(z, c, batch, opScratch, xNeg, kept);
-            TensorPrimitives.Multiply(xNeg, c, c);
+            TensorPrimitives.Multiply(x, c, c);
             TensorPrimitives.MultiplyAdd(c, factor, rIn, rIn);
         }
     }

@@ -16,6 +16,21 @@ internal sealed class EpsilonStep(LinearLayer layer, float epsilon) : LinearStep
         var c = carver.Take(b * In);
         var s = carver.Take(b * Out);
         var op = Layer.Operator;
+        if (TryListOutputs(ref args, op, epsilon, valueSpans: 2, s, out var list, out var values))
+        {
+            int count = list.Indices.Length;
+            var zListed = values[..count];
+            var rListed = values[count..];
+            if (args.Mask.IsEmpty)
+                ListedOutputs.Gather(args.Z, list, zListed);
+            else
+                ForwardAt(op, x, list, Layer.Bias.Span, zListed);
+            ListedOutputs.Gather(args.ROut, list, rListed);
+            Stabilizer.Divide(rListed, zListed, epsilon, zListed);
+            BackwardDataListed(op, list, zListed, c);
+            HalvedPasses.Multiply(x, c, args.RIn);
+            return;
+        }
         ReadOnlySpan<float> z = args.Z;
         if (!args.Mask.IsEmpty)
         {

@@ -50,6 +50,11 @@ internal sealed class GammaStep : LinearStep
         var zMasked = carver.Take(b * Out);
         var sp = carver.Take(b * Out);
         var sn = carver.Take(b * Out);
+        if (_positive != null && TryListOutputs(ref args, _positive, _stabilizer, valueSpans: 3, sp, out var list, out var values))
+        {
+            NonNegativeListed(in args, x, list, values, c);
+            return;
+        }
 
         ReadOnlySpan<float> z = args.Z;
         if (!args.Mask.IsEmpty)
@@ -101,6 +106,28 @@ internal sealed class GammaStep : LinearStep
 
         _wp.BackwardData(sp, c, b, ops, kept: args.Kept);
         _wn.BackwardData(sn, args.RIn, b, ops, kept: args.Kept);
+        HalvedPasses.AddMultiply(c, args.RIn, x, args.RIn);
+    }
+
+    // NonNegative where R is zero outside the listed entries (PLRP-λ): q, z and the split at those entries only, and
+    // transposed products from them.
+    void NonNegativeListed(in RelevanceArgs args, ReadOnlySpan<float> x, KeptEntries list, Span<float> values, Span<float> c)
+    {
+        int count = list.Indices.Length;
+        var q = values[..count];
+        var z = values.Slice(count, count);
+        var r = values.Slice(2 * count, count);
+        ForwardAt(_positive!, x, list, _biasPositive, q);
+        if (args.Mask.IsEmpty)
+            ListedOutputs.Gather(args.Z, list, z);
+        else
+            ForwardAt(Layer.Operator, x, list, Layer.Bias.Span, z);
+        ListedOutputs.Gather(args.ROut, list, r);
+        var sp = r;
+        var sn = q;
+        Stabilizer.GammaSplit(r, z, q, _gamma, _stabilizer, sp, sn);
+        BackwardDataListed(_wp, list, sp, c);
+        BackwardDataListed(_wn, list, sn, args.RIn);
         HalvedPasses.AddMultiply(c, args.RIn, x, args.RIn);
     }
 }

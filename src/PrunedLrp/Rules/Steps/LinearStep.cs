@@ -56,6 +56,34 @@ internal abstract class LinearStep(LinearLayer layer, int inBuffers, int outBuff
         return ones;
     }
 
+    /// <summary>
+    /// PLRP-λ's sparse relevance: when R is non-zero at few enough entries per sample for <paramref name="op"/>'s
+    /// listed-output products (<see cref="ListedOutputs"/>), lists them in <paramref name="buffer"/> (a [batch, out]
+    /// buffer of the dense path) with <paramref name="valueSpans"/> floats per entry. Never with a zero stabilizer:
+    /// there a zero R over a zero denominator is NaN in the dense products, which the listed ones would not see.
+    /// </summary>
+    protected static bool TryListOutputs(ref RelevanceArgs args, ILinearOperator op, float stabilizer, int valueSpans, Span<float> buffer,
+        out KeptEntries list, out Span<float> values)
+    {
+        list = default;
+        values = default;
+        return stabilizer > 0f && ListedOutputs.TryList(args.ROut, args.Batch, op.ListedOutputLimit, valueSpans, buffer, out list, out values);
+    }
+
+    /// <summary>z = op x + bias at the listed outputs of every sample (one value per entry).</summary>
+    protected void ForwardAt(ILinearOperator op, ReadOnlySpan<float> x, KeptEntries list, ReadOnlySpan<float> bias, Span<float> z)
+    {
+        for (int n = 0; n < list.Batch; n++)
+            op.ForwardAt(x.Slice(n * In, In), list.Of(n), bias, ListedOutputs.Of(z, list, n));
+    }
+
+    /// <summary>dx = op^T s for s zero outside the listed outputs (its values there), every sample; dx overwritten.</summary>
+    protected void BackwardDataListed(ILinearOperator op, KeptEntries list, Span<float> s, Span<float> dx)
+    {
+        for (int n = 0; n < list.Batch; n++)
+            op.BackwardDataListed(list.Of(n), ListedOutputs.Of(s, list, n), dx.Slice(n * In, In));
+    }
+
     /// <summary><c>dst = a + b</c> for the forward products' partial sums.</summary>
     protected static void Accumulate(Span<float> dst, ReadOnlySpan<float> add) => TensorPrimitives.Add(dst, add, dst);
 }

@@ -128,6 +128,11 @@ internal sealed class ZBoxStep : LinearStep
         var den = carver.Take(b * Out);
         var term = _boundTerm ?? carver.Take(Out);
         var ops = carver.Rest;
+        if (TryListOutputs(ref args, Layer.Operator, _stabilizer, valueSpans: 3, den, out var list, out var values))
+        {
+            BoundProductsListed(in args, list, values, c);
+            return;
+        }
         if (_boundTerm == null)
         {
             c[..In].Fill(1f);
@@ -141,6 +146,41 @@ internal sealed class ZBoxStep : LinearStep
         }
         Layer.Operator.BackwardData(den, c, b, ops);
         _bound!.BackwardData(den, args.RIn, b, ops);
+        TensorPrimitives.MultiplyAdd(x, c, args.RIn, args.RIn);
+    }
+
+    // BoundProducts where R is zero outside the listed entries (PLRP-λ): W x and B 1 at those entries only, and the
+    // transposed products from them.
+    void BoundProductsListed(in RelevanceArgs args, KeptEntries list, Span<float> values, Span<float> c)
+    {
+        int count = list.Indices.Length;
+        var den = values[..count];
+        var bounds = values.Slice(count, count);
+        var r = values.Slice(2 * count, count);
+        var x = args.X[..(list.Batch * In)];
+        ForwardAt(Layer.Operator, x, list, default, den);
+        if (_boundTerm == null)
+        {
+            // Lean: B 1 at the listed entries of each sample, from an all-ones input (written into c, then overwritten).
+            var ones = c[..In];
+            ones.Fill(1f);
+            for (int n = 0; n < list.Batch; n++)
+                _bound!.ForwardAt(ones, list.Of(n), default, ListedOutputs.Of(bounds, list, n));
+        }
+        else
+        {
+            for (int n = 0; n < list.Batch; n++)
+            {
+                var indices = list.Of(n);
+                var part = ListedOutputs.Of(bounds, list, n);
+                for (int k = 0; k < indices.Length; k++)
+                    part[k] = _boundTerm[indices[k]];
+            }
+        }
+        ListedOutputs.Gather(args.ROut, list, r);
+        Stabilizer.DivideSum(r, den, bounds, _stabilizer, den);
+        BackwardDataListed(Layer.Operator, list, den, c);
+        BackwardDataListed(_bound!, list, den, args.RIn);
         TensorPrimitives.MultiplyAdd(x, c, args.RIn, args.RIn);
     }
 }

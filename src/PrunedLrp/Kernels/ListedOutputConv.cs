@@ -1,0 +1,109 @@
+namespace PrunedLrp.Kernels;
+
+/// <summary>
+/// Convolution products needed at a few listed output entries only: PLRP-λ's pruned relevance R is zero outside the
+/// kept entries, and so is every rule's <c>s = R / z</c>, so a rule needs its denominators z there and the transposed
+/// product of an s that is zero elsewhere. For listed entries <c>e = (o, p, q)</c> of one sample:
+/// <list type="bullet">
+/// <item>At: <c>z[e] = b[o] + sum_{c in group(o), u, v} map(W[o, c, u, v]) x[c, p sH - padT + u dH, q sW - padL + v dW]</c>
+/// (zero outside the input).</item>
+/// <item>Transposed: <c>dx = sum over listed e of dy[e] map(W[o])</c> placed on e's window, the same sum as
+/// <c>W^T dy</c> for a dy that is zero outside the list; dx is overwritten.</item>
+/// </list>
+/// Both read W in its stored layout [O, C/G, kH, kW] through the rule's map, so nothing is kept or packed, and cost
+/// about <c>|list| C/G kH kW</c> multiply-adds, against <c>O oH oW C/G kH kW</c> for the dense products.
+/// </summary>
+internal static class ListedOutputConv
+{
+    /// <summary>
+    /// Whether <paramref name="listed"/> entries per sample make the listed products cheaper than the dense ones:
+    /// scalar, with each weight and input read at a stride, they run about 1 multiply-add per ns on one core, the dense
+    /// ones (GEMM or Winograd on both cores) 50 or more, so the list pays below about 1/64 of the output.
+    /// </summary>
+    public static bool Pays(in ConvShape s, int listed) => (long)listed * 64 <= s.OutSize;
+
+    /// <summary>The most entries per sample for which <see cref="Pays"/> holds.</summary>
+    public static int Limit(in ConvShape s) => s.OutSize / 64;
+
+    /// <summary>z at the <paramref name="outputs"/> (flat indices within one sample's output) of one sample x.</summary>
+    public static void At(in ConvShape s, ReadOnlySpan<float> w, in WeightMap map, ReadOnlySpan<float> x, ReadOnlySpan<int> outputs,
+        ReadOnlySpan<float> bias, Span<float> z)
+    {
+        Check(s, w.Length, x.Length, outputs, z.Length);
+        int positions = s.OutHeight * s.OutWidth, plane = s.InHeight * s.InWidth, taps = s.KernelHeight * s.KernelWidth;
+        int cg = s.InChannels / s.Groups, og = s.OutChannels / s.Groups;
+        for (int k = 0; k < outputs.Length; k++)
+        {
+            int e = outputs[k], o = e / positions, position = e - o * positions;
+            int oy = position / s.OutWidth, ox = position - oy * s.OutWidth;
+            var kernel = w.Slice(o * cg * taps, cg * taps);
+            var input = x.Slice(o / og * cg * plane, cg * plane);
+            float sum = 0f;
+            for (int u = 0; u < s.KernelHeight; u++)
+            {
+                int iy = oy * s.StrideHeight - s.PadTop + u * s.DilationHeight;
+                if ((uint)iy >= (uint)s.InHeight)
+                    continue;
+                for (int v = 0; v < s.KernelWidth; v++)
+                {
+                    int ix = ox * s.StrideWidth - s.PadLeft + v * s.DilationWidth;
+                    if ((uint)ix >= (uint)s.InWidth)
+                        continue;
+                    int tap = u * s.KernelWidth + v, offset = iy * s.InWidth + ix;
+                    for (int c = 0; c < cg; c++)
+                        sum = MathF.FusedMultiplyAdd(map.Apply(kernel[c * taps + tap]), input[c * plane + offset], sum);
+                }
+            }
+            z[k] = sum + (bias.IsEmpty ? 0f : bias[o]);
+        }
+    }
+
+    /// <summary>One sample's <c>dx = W^T dy</c> for dy zero outside the <paramref name="outputs"/>, given as its values
+    /// there (<paramref name="dy"/>[k] at outputs[k]); dx overwritten.</summary>
+    public static void Transposed(in ConvShape s, ReadOnlySpan<float> w, in WeightMap map, ReadOnlySpan<int> outputs, ReadOnlySpan<float> dy,
+        Span<float> dx)
+    {
+        Check(s, w.Length, dx.Length, outputs, dy.Length);
+        dx.Clear();
+        int positions = s.OutHeight * s.OutWidth, plane = s.InHeight * s.InWidth, taps = s.KernelHeight * s.KernelWidth;
+        int cg = s.InChannels / s.Groups, og = s.OutChannels / s.Groups;
+        for (int k = 0; k < outputs.Length; k++)
+        {
+            float d = dy[k];
+            if (d == 0f)
+                continue; // adds nothing (a NaN or infinite d is spread like the dense product spreads it)
+            int e = outputs[k], o = e / positions, position = e - o * positions;
+            int oy = position / s.OutWidth, ox = position - oy * s.OutWidth;
+            var kernel = w.Slice(o * cg * taps, cg * taps);
+            var input = dx.Slice(o / og * cg * plane, cg * plane);
+            for (int u = 0; u < s.KernelHeight; u++)
+            {
+                int iy = oy * s.StrideHeight - s.PadTop + u * s.DilationHeight;
+                if ((uint)iy >= (uint)s.InHeight)
+                    continue;
+                for (int v = 0; v < s.KernelWidth; v++)
+                {
+                    int ix = ox * s.StrideWidth - s.PadLeft + v * s.DilationWidth;
+                    if ((uint)ix >= (uint)s.InWidth)
+                        continue;
+                    int tap = u * s.KernelWidth + v, offset = iy * s.InWidth + ix;
+                    for (int c = 0; c < cg; c++)
+                        input[c * plane + offset] = MathF.FusedMultiplyAdd(map.Apply(kernel[c * taps + tap]), d, input[c * plane + offset]);
+                }
+            }
+        }
+    }
+
+    static void Check(in ConvShape s, int weights, int inLength, ReadOnlySpan<int> outputs, int valuesLength)
+    {
+        if (weights != s.WeightSize || inLength != s.InSize)
+            throw new ArgumentException($"want {s.WeightSize} weights and {s.InSize} inputs, got {weights} and {inLength}");
+        if (valuesLength != outputs.Length)
+            throw new ArgumentException($"{outputs.Length} listed outputs but {valuesLength} values");
+        foreach (int e in outputs)
+        {
+            if ((uint)e >= (uint)s.OutSize)
+                throw new ArgumentOutOfRangeException(nameof(outputs), e, $"listed index outside the output's {s.OutSize} entries");
+        }
+    }
+}
