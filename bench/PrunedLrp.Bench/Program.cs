@@ -3,7 +3,8 @@ using BenchmarkDotNet.Running;
 using PrunedLrp.Bench;
 
 // `quick [repeats] [filter]`, `quick-conv [repeats]`, `quick-dense [repeats]` print Stopwatch GFLOP/s tables,
-// `quick-lean [repeats]` the 3x3 convolutions' forward in both memory modes;
+// `quick-lean [repeats]` the 3x3 convolutions' forward in both memory modes, `quick-listed [repeats]` a ZPlus step's
+// products dense and on listed outputs;
 // `layers MODEL [repeats]`, `selection MODEL [repeats]`, `lambda MODEL [repeats] [p]` and `scaling [length]` time a
 // model's layers, its pruning points' selection, its PLRP-λ pruning and the genomics length scaling; anything else
 // goes to BenchmarkDotNet.
@@ -21,6 +22,11 @@ if (args.Length > 0 && args[0] == "quick-dense")
 if (args.Length > 0 && args[0] == "quick-lean")
 {
     QuickLean.Run(Repeats(1));
+    return;
+}
+if (args.Length > 0 && args[0] == "quick-listed")
+{
+    QuickListed.Run(Repeats(1));
     return;
 }
 if (args.Length > 0 && args[0] == "quick-conv")
