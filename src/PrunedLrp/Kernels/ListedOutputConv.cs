@@ -35,33 +35,24 @@ internal static class ListedOutputConv
         int cg = s.InChannels / s.Groups, og = s.OutChannels / s.Groups;
         for (int k = 0; k < outputs.Length; k++)
         {
-            int e = outputs[k], o = e / positions, position = e - o * positions;
-            int oy = position / s.OutWidth, ox = position - oy * s.OutWidth;
+            int e = outputs[k], o = e / positions;
             var kernel = w.Slice(o * cg * taps, cg * taps);
             var input = x.Slice(o / og * cg * plane, cg * plane);
             // Four partial sums over the channels: one chain of dependent multiply-adds would wait on each one's latency.
             float sum0 = 0f, sum1 = 0f, sum2 = 0f, sum3 = 0f;
-            for (int u = 0; u < s.KernelHeight; u++)
+            var window = new WindowWalker(s, e - o * positions);
+            while (window.Next(out int tap, out int offset))
             {
-                int iy = oy * s.StrideHeight - s.PadTop + u * s.DilationHeight;
-                if ((uint)iy >= (uint)s.InHeight)
-                    continue;
-                for (int v = 0; v < s.KernelWidth; v++)
+                int c = 0;
+                for (; c + 4 <= cg; c += 4)
                 {
-                    int ix = ox * s.StrideWidth - s.PadLeft + v * s.DilationWidth;
-                    if ((uint)ix >= (uint)s.InWidth)
-                        continue;
-                    int tap = u * s.KernelWidth + v, offset = iy * s.InWidth + ix, c = 0;
-                    for (; c + 4 <= cg; c += 4)
-                    {
-                        sum0 = MathF.FusedMultiplyAdd(map.Apply(kernel[c * taps + tap]), input[c * plane + offset], sum0);
-                        sum1 = MathF.FusedMultiplyAdd(map.Apply(kernel[(c + 1) * taps + tap]), input[(c + 1) * plane + offset], sum1);
-                        sum2 = MathF.FusedMultiplyAdd(map.Apply(kernel[(c + 2) * taps + tap]), input[(c + 2) * plane + offset], sum2);
-                        sum3 = MathF.FusedMultiplyAdd(map.Apply(kernel[(c + 3) * taps + tap]), input[(c + 3) * plane + offset], sum3);
-                    }
-                    for (; c < cg; c++)
-                        sum0 = MathF.FusedMultiplyAdd(map.Apply(kernel[c * taps + tap]), input[c * plane + offset], sum0);
+                    sum0 = MathF.FusedMultiplyAdd(map.Apply(kernel[c * taps + tap]), input[c * plane + offset], sum0);
+                    sum1 = MathF.FusedMultiplyAdd(map.Apply(kernel[(c + 1) * taps + tap]), input[(c + 1) * plane + offset], sum1);
+                    sum2 = MathF.FusedMultiplyAdd(map.Apply(kernel[(c + 2) * taps + tap]), input[(c + 2) * plane + offset], sum2);
+                    sum3 = MathF.FusedMultiplyAdd(map.Apply(kernel[(c + 3) * taps + tap]), input[(c + 3) * plane + offset], sum3);
                 }
+                for (; c < cg; c++)
+                    sum0 = MathF.FusedMultiplyAdd(map.Apply(kernel[c * taps + tap]), input[c * plane + offset], sum0);
             }
             z[k] = (sum0 + sum1 + (sum2 + sum3)) + (bias.IsEmpty ? 0f : bias[o]);
         }
@@ -81,24 +72,62 @@ internal static class ListedOutputConv
             float d = dy[k];
             if (d == 0f)
                 continue; // adds nothing (a NaN or infinite d is spread like the dense product spreads it)
-            int e = outputs[k], o = e / positions, position = e - o * positions;
-            int oy = position / s.OutWidth, ox = position - oy * s.OutWidth;
+            int e = outputs[k], o = e / positions;
             var kernel = w.Slice(o * cg * taps, cg * taps);
             var input = dx.Slice(o / og * cg * plane, cg * plane);
-            for (int u = 0; u < s.KernelHeight; u++)
+            var window = new WindowWalker(s, e - o * positions);
+            while (window.Next(out int tap, out int offset))
             {
-                int iy = oy * s.StrideHeight - s.PadTop + u * s.DilationHeight;
-                if ((uint)iy >= (uint)s.InHeight)
-                    continue;
-                for (int v = 0; v < s.KernelWidth; v++)
+                for (int c = 0; c < cg; c++)
+                    input[c * plane + offset] = MathF.FusedMultiplyAdd(map.Apply(kernel[c * taps + tap]), d, input[c * plane + offset]);
+            }
+        }
+    }
+
+    /// <summary>Walks the taps of one output position's window that fall inside the input, with the input offset
+    /// (within a channel) each reads: <c>(oy sH - padT + u dH) W + ox sW - padL + v dW</c>.</summary>
+    ref struct WindowWalker
+    {
+        readonly ConvShape _s;
+        readonly int _top, _left;
+        int _u, _v;
+
+        public WindowWalker(in ConvShape s, int position)
+        {
+            _s = s;
+            int oy = position / s.OutWidth;
+            _top = oy * s.StrideHeight - s.PadTop;
+            _left = (position - oy * s.OutWidth) * s.StrideWidth - s.PadLeft;
+            _u = 0;
+            _v = -1;
+        }
+
+        public bool Next(out int tap, out int offset)
+        {
+            while (true)
+            {
+                if (++_v == _s.KernelWidth)
                 {
-                    int ix = ox * s.StrideWidth - s.PadLeft + v * s.DilationWidth;
-                    if ((uint)ix >= (uint)s.InWidth)
-                        continue;
-                    int tap = u * s.KernelWidth + v, offset = iy * s.InWidth + ix;
-                    for (int c = 0; c < cg; c++)
-                        input[c * plane + offset] = MathF.FusedMultiplyAdd(map.Apply(kernel[c * taps + tap]), d, input[c * plane + offset]);
+                    _v = 0;
+                    _u++;
                 }
+                if (_u >= _s.KernelHeight)
+                {
+                    tap = offset = -1;
+                    return false;
+                }
+                int iy = _top + _u * _s.DilationHeight;
+                if ((uint)iy >= (uint)_s.InHeight)
+                {
+                    _v = _s.KernelWidth - 1; // no tap of this kernel row is inside the input
+                    continue;
+                }
+                int ix = _left + _v * _s.DilationWidth;
+                if ((uint)ix >= (uint)_s.InWidth)
+                    continue;
+                tap = _u * _s.KernelWidth + _v;
+                offset = iy * _s.InWidth + ix;
+                return true;
             }
         }
     }

@@ -11,15 +11,8 @@ public class ListedOutputConvTests
 {
     static readonly WeightVariant[] Variants = Enum.GetValues<WeightVariant>();
 
-    public static TheoryData<int, bool> Cases()
-    {
-        var data = new TheoryData<int, bool>();
-        for (int seed = 0; seed < 16; seed++) { data.Add(seed, false); data.Add(seed, true); }
-        return data;
-    }
-
     [Theory]
-    [MemberData(nameof(Cases))]
+    [MemberData(nameof(KeptConvTests.Cases), MemberType = typeof(KeptConvTests))]
     public void At_MatchesReferenceForwardAtTheListedEntries(int seed, bool twoD)
     {
         var rng = new Random(900 + seed);
@@ -40,7 +33,7 @@ public class ListedOutputConvTests
     }
 
     [Theory]
-    [MemberData(nameof(Cases))]
+    [MemberData(nameof(KeptConvTests.Cases), MemberType = typeof(KeptConvTests))]
     public void Transposed_MatchesReferenceOfTheSparseDy(int seed, bool twoD)
     {
         var rng = new Random(1100 + seed);
