@@ -7,8 +7,9 @@ namespace PrunedLrp.Layers;
 /// <summary>
 /// The non-zero entries of the relevance arriving at a linear layer's output, listed per sample (ascending) when every
 /// sample has few enough for the layer's listed-output products to pay (<see cref="ILinearOperator.ListedOutputLimit"/>).
-/// PLRP-λ's pruned relevance is that sparse: at p = 0.9, ResNet-50's points keep 0.001-1.5% of their entries (a random
-/// 224x224 input, bench model). A rule's <c>s = R / z</c> is zero wherever R is, so its denominators are needed and its
+/// Pruned relevance is that sparse: at p = 0.9, ResNet-50's points keep from 2 of 802,816 entries to 1.5% (the bench
+/// model, a random 224x224 input), the demo's trained Fashion-MNIST and DNA models 0.06-0.8% (6% at a 32-entry point).
+/// A rule's <c>s = R / z</c> is zero wherever R is, so its denominators are needed and its
 /// transposed products have input at the listed entries only. The scan stops at the first sample over the limit, so
 /// dense relevance (plain LRP) costs the reads of about a limit's worth of entries.
 /// </summary>
