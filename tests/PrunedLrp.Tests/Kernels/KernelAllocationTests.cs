@@ -25,6 +25,23 @@ public class KernelAllocationTests
     }
 
     [Fact]
+    public void ListedOutputConv_SplitOverBothThreads_AllocatesNothing()
+    {
+        var rng = new Random(6);
+        var s = ConvOperatorTests.Shape(64, 64, 1, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1);
+        var w = KernelAssert.Random(rng, s.WeightSize);
+        var x = KernelAssert.Random(rng, s.InSize);
+        var listed = Enumerable.Range(0, s.OutSize).Where(i => i % 20 == 0).ToArray(); // 820 entries x 576: split
+        var values = new float[listed.Length];
+        var dx = new float[s.InSize];
+        AssertNoAllocation(() =>
+        {
+            ListedOutputConv.At(s, w, WeightMap.Positive, x, listed, [], values);
+            ListedOutputConv.Transposed(s, w, WeightMap.Positive, listed, values, dx);
+        });
+    }
+
+    [Fact]
     public void DepthwiseConv_WarmCalls_AllocateNothing()
     {
         var rng = new Random(5);

@@ -51,6 +51,39 @@ public class ListedOutputConvTests
         }
     }
 
+    public static TheoryData<int, int, int, int, int> LargeShapes() => new()
+    {
+        { 64, 64, 1, 16, 3 },    // 3x3: 400 entries x 576 multiply-adds each
+        { 66, 40, 2, 12, 3 },    // two groups of 33 input channels: the halves split 16 / 17 in each group
+        { 256, 128, 1, 9, 1 },   // pointwise
+    };
+
+    [Theory]
+    [MemberData(nameof(LargeShapes))]
+    public void LargeLists_SplitOverBothThreads_MatchReference(int cin, int cout, int groups, int size, int k)
+    {
+        // Enough entries times kernel volume for the products to split their work over the two kernel threads.
+        var s = ConvOperatorTests.Shape(cin, cout, groups, size, size, k, k, 1, 1, k / 2, k / 2, k / 2, k / 2, 1, 1);
+        var rng = new Random(cin + cout + size);
+        var w = KernelAssert.Random(rng, s.WeightSize);
+        var x = KernelAssert.Random(rng, s.InSize);
+        var bias = KernelAssert.Random(rng, s.OutChannels);
+        var listed = Enumerable.Range(0, s.OutSize).Where(_ => rng.NextDouble() < 0.05).ToArray();
+        Assert.True((long)listed.Length * (cin / groups) * k * k >= 1 << 16, "the case must reach the split");
+        var variant = WeightVariant.GammaPositive;
+        var modified = WeightVariants.Modify(w, variant, 0.25f);
+        var full = ReferenceConv.Forward(s, modified, x, bias, 1);
+        var z = new float[listed.Length];
+        ListedOutputConv.At(s, w, WeightVariants.Map(variant, 0.25f), x, listed, bias, z);
+        KernelAssert.Close(listed.Select(e => full[e]).ToArray(), z, cin / groups * k * k, $"{s} At");
+
+        var values = KernelAssert.Random(rng, listed.Length);
+        var expected = ReferenceConv.BackwardData(s, modified, KeptSets.Scattered(values, listed, s.OutSize), 1);
+        var dx = KernelAssert.Random(rng, s.InSize);
+        ListedOutputConv.Transposed(s, w, WeightVariants.Map(variant, 0.25f), listed, values, dx);
+        KernelAssert.Close(expected, dx, cout / groups * k * k, $"{s} Transposed");
+    }
+
     [Fact]
     public void Transposed_SpreadsANonFiniteValueLikeTheDenseProduct()
     {
