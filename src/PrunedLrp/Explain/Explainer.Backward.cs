@@ -86,7 +86,10 @@ public sealed partial class Explainer
             bool viaTempB = b >= 0 && (_contributed[b] || b == a);
             var rInA = viaTempA ? Buffer(_temp, a, batch) : Buffer(_relevance, a, batch);
             var rInB = b < 0 ? default : viaTempB ? Buffer(_temp2, b, batch) : Buffer(_relevance, b, batch);
-            RunStep(id, batch, rInA, rInB, default, default);
+            if (_stepPerSample[id] && batch > 1)
+                RunStepPerSample(id, batch, rInA);
+            else
+                RunStep(id, batch, rInA, rInB, default, default);
             Merge(a, rInA, viaTempA, batch);
             if (b >= 0)
                 Merge(b, rInB, viaTempB, batch);
@@ -127,6 +130,34 @@ public sealed partial class Explainer
             Scratch = _ws.Scratch,
         };
         _steps[id].Backward(ref args);
+    }
+
+    /// <summary>
+    /// A convolution's step under pruning, one sample at a time: each sample's pruned relevance decides on its own
+    /// whether the rule lists its non-zero entries (<see cref="ListedOutputs"/>), where a batch-wide call lists only when
+    /// every sample is sparse enough. The convolutions run sample by sample either way, and the rules' passes are
+    /// element-wise, so a sample's result is the same as in the batch-wide call.
+    /// </summary>
+    void RunStepPerSample(int id, int batch, Span<float> rIn)
+    {
+        var layer = _model.Layers[id]!;
+        int input = layer.Inputs[0], inSize = _model.NodeSizes[input], outSize = _model.NodeSizes[id];
+        var x = _ws.Holds(input) ? Buffer(_ws.Activations, input, batch) : default;
+        var z = _ws.Holds(id) ? Buffer(_ws.Activations, id, batch) : default;
+        var rOut = Buffer(_relevance, id, batch);
+        for (int n = 0; n < batch; n++)
+        {
+            var args = new RelevanceArgs
+            {
+                Batch = 1,
+                X = x.IsEmpty ? default : x.Slice(n * inSize, inSize),
+                Z = z.IsEmpty ? default : z.Slice(n * outSize, outSize),
+                ROut = rOut.Slice(n * outSize, outSize),
+                RIn = rIn.Slice(n * inSize, inSize),
+                Scratch = _ws.Scratch,
+            };
+            _steps[id].Backward(ref args);
+        }
     }
 
     /// <summary>Node <paramref name="id"/>'s slice of a per-node buffer set for <paramref name="batch"/> samples.</summary>

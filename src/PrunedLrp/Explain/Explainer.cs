@@ -20,6 +20,7 @@ public sealed partial class Explainer
     readonly PruningOptions? _pruning;
     readonly int[] _points;
     readonly bool[] _isPoint;
+    readonly bool[] _stepPerSample; // see RunStepPerSample
     readonly bool[] _contributed;
     readonly int[]? _slotOf;       // null: every node keeps its own relevance buffer
     readonly int[] _slotSizes = [];
@@ -68,6 +69,9 @@ public sealed partial class Explainer
         _points = _pruning is null ? [] : PruningPlan.Points(model, _pruning.PruneInput);
         foreach (int p in _points)
             _isPoint[p] = true;
+        _stepPerSample = new bool[count];
+        for (int id = 1; id < count && _pruning is not null; id++)
+            _stepPerSample[id] = model.Layers[id] is ConvLayer;
         _pruning?.Validate(_points.Length);
         if (!keepNodeRelevance)
             (_slotOf, _slotSizes) = RelevanceSlots.Assign(model, _isPoint, _pruning is { Mode: PruneMode.M },

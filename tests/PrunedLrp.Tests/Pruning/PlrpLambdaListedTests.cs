@@ -64,4 +64,29 @@ public class PlrpLambdaListedTests
         Assert.True(listedConvs >= 2 && listedDense > 0, $"listed conv steps {listedConvs}, dense {listedDense}");
         PlrpReference.Verify(e, g, x, options, 2e-4);
     }
+
+    [Theory]
+    [InlineData("epsilon-plus", PruneMode.Lambda)]
+    [InlineData("epsilon-gamma-box", PruneMode.Lambda)]
+    [InlineData("epsilon-plus", PruneMode.M)]
+    public void Batch_MatchesEachSampleExplainedAlone(string composite, PruneMode mode)
+    {
+        // Convolution steps run sample by sample under pruning, so that each sample lists its relevance or not on its
+        // own; a batch must give what each sample gives alone (dense layers batch their products, hence a tolerance).
+        var model = Model.FromSpec(PlrpMListedTests.Wide(73));
+        var options = new PruningOptions { Mode = mode, Sparsity = [0.99] };
+        var batched = new Explainer(model, NamedComposites.Get(composite), options);
+        var single = new Explainer(model, NamedComposites.Get(composite), options);
+        const int batch = 3;
+        var x = TestModels.Input(model, batch, 74);
+        var together = PlrpModels.Run(batched, x);
+        int size = x.Length / batch;
+        for (int n = 0; n < batch; n++)
+        {
+            var alone = PlrpModels.Run(single, x.AsSpan(n * size, size).ToArray());
+            double scale = alone.Max(v => Math.Abs((double)v));
+            for (int i = 0; i < size; i++)
+                Assert.True(Math.Abs(together[n * size + i] - alone[i]) <= 1e-5 * scale, $"sample {n}, entry {i}: {together[n * size + i]} alone {alone[i]}");
+        }
+    }
 }
