@@ -86,10 +86,7 @@ public sealed partial class Explainer
             bool viaTempB = b >= 0 && (_contributed[b] || b == a);
             var rInA = viaTempA ? Buffer(_temp, a, batch) : Buffer(_relevance, a, batch);
             var rInB = b < 0 ? default : viaTempB ? Buffer(_temp2, b, batch) : Buffer(_relevance, b, batch);
-            if (_stepPerSample[id] && batch > 1)
-                RunStepPerSample(id, batch, rInA);
-            else
-                RunStep(id, batch, rInA, rInB, default, default);
+            RunStep(id, batch, rInA, rInB, default, default);
             Merge(a, rInA, viaTempA, batch);
             if (b >= 0)
                 Merge(b, rInB, viaTempB, batch);
@@ -109,6 +106,10 @@ public sealed partial class Explainer
     }
 
     /// <summary>Runs node <paramref name="id"/>'s rule (with optional PLRP-M masks on its inputs).</summary>
+    /// <remarks>A convolution's step under pruning, unmasked, runs one sample at a time: each sample's pruned relevance
+    /// then decides on its own whether the rule lists its non-zero entries (<see cref="ListedOutputs"/>), where a
+    /// batch-wide call lists only when every sample is sparse enough. The convolutions run sample by sample either way,
+    /// and the rules' passes are element-wise, so a sample's result is the same as in the batch-wide call.</remarks>
     void RunStep(int id, int batch, Span<float> rInA, Span<float> rInB, ReadOnlySpan<float> maskA, ReadOnlySpan<float> maskB,
         KeptEntries keptA = default)
     {
@@ -129,35 +130,17 @@ public sealed partial class Explainer
             Kept = keptA,
             Scratch = _ws.Scratch,
         };
-        _steps[id].Backward(ref args);
-    }
-
-    /// <summary>
-    /// A convolution's step under pruning, one sample at a time: each sample's pruned relevance decides on its own
-    /// whether the rule lists its non-zero entries (<see cref="ListedOutputs"/>), where a batch-wide call lists only when
-    /// every sample is sparse enough. The convolutions run sample by sample either way, and the rules' passes are
-    /// element-wise, so a sample's result is the same as in the batch-wide call.
-    /// </summary>
-    void RunStepPerSample(int id, int batch, Span<float> rIn)
-    {
-        var layer = _model.Layers[id]!;
-        int input = layer.Inputs[0], inSize = _model.NodeSizes[input], outSize = _model.NodeSizes[id];
-        var x = _ws.Holds(input) ? Buffer(_ws.Activations, input, batch) : default;
-        var z = _ws.Holds(id) ? Buffer(_ws.Activations, id, batch) : default;
-        var rOut = Buffer(_relevance, id, batch);
-        for (int n = 0; n < batch; n++)
+        if (_stepPerSample[id] && batch > 1 && maskA.IsEmpty && maskB.IsEmpty)
         {
-            var args = new RelevanceArgs
+            int inSize = _model.NodeSizes[inputs[0]], outSize = _model.NodeSizes[id];
+            for (int n = 0; n < batch; n++)
             {
-                Batch = 1,
-                X = x.IsEmpty ? default : x.Slice(n * inSize, inSize),
-                Z = z.IsEmpty ? default : z.Slice(n * outSize, outSize),
-                ROut = rOut.Slice(n * outSize, outSize),
-                RIn = rIn.Slice(n * inSize, inSize),
-                Scratch = _ws.Scratch,
-            };
-            _steps[id].Backward(ref args);
+                var sample = args.Sample(n, inSize, outSize);
+                _steps[id].Backward(ref sample);
+            }
+            return;
         }
+        _steps[id].Backward(ref args);
     }
 
     /// <summary>Node <paramref name="id"/>'s slice of a per-node buffer set for <paramref name="batch"/> samples.</summary>

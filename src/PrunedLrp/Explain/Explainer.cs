@@ -20,7 +20,7 @@ public sealed partial class Explainer
     readonly PruningOptions? _pruning;
     readonly int[] _points;
     readonly bool[] _isPoint;
-    readonly bool[] _stepPerSample; // see RunStepPerSample
+    readonly bool[] _stepPerSample; // convolutions under pruning, whose steps run per sample (see RunStep)
     readonly bool[] _contributed;
     readonly int[]? _slotOf;       // null: every node keeps its own relevance buffer
     readonly int[] _slotSizes = [];

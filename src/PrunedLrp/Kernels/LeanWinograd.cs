@@ -39,7 +39,7 @@ internal sealed unsafe class LeanWinograd
     /// F(4x4, 3x3), on at least <see cref="MinOutputs"/> output positions.</summary>
     public static bool Pays(in ConvShape s) =>
         Winograd3x3.IsPlain3x3(s) && Winograd3x3.Applies(s.InChannels, s.OutChannels, s.OutHeight, s.OutWidth)
-        && Winograd3x3.TileFor(s.OutHeight, s.OutWidth) == 4 && s.OutHeight * s.OutWidth >= MinOutputs;
+        && Winograd3x3.TileFor(s.OutHeight, s.OutWidth) == 4 && PaysFor(4, s.OutHeight * s.OutWidth);
 
     /// <summary>Whether an output plane of <paramref name="positions"/> makes remade kernels pay with tile <paramref name="tile"/>.</summary>
     public static bool PaysFor(int tile, int positions) => positions >= (tile == 4 ? MinOutputs : MinOutputsF2);

@@ -192,11 +192,6 @@ internal sealed unsafe partial class Winograd3x3
         long stride = KernelStride(_inChannels, _outChannels);
         for (int xi = 0; xi < _elements; xi++)
             u[xi] = first + xi * stride;
-        RunWith(u, GemmBlocking.RoundUp(_outChannels, GemmBlocking.MR), x, bias, y, scratch, rectify);
-    }
-
-    void RunWith(float** u, int uWidth, float* x, float* bias, float* y, float* scratch, bool rectify)
-    {
         var job = new Job
         {
             InChannels = _inChannels, OutChannels = _outChannels, InHeight = _inHeight, InWidth = _inWidth,
@@ -206,7 +201,7 @@ internal sealed unsafe partial class Winograd3x3
             V = scratch,
             Rows = scratch + RowsOffset(_inChannels, _outChannels, _tileColumns, _blockRows, _tile),
             BlockRows = _blockRows,
-            U = u, UWidth = uWidth,
+            U = u, UWidth = GemmBlocking.RoundUp(_outChannels, GemmBlocking.MR),
         };
         if (_threadBlocks)
         {

@@ -94,12 +94,13 @@ internal static class ListedOutputs
     {
         int size = source.Length / list.Batch;
         for (int n = 0; n < list.Batch; n++)
-        {
-            int start = list.Starts[n];
-            var sample = source.Slice(n * size, size);
-            var indices = list.Of(n);
-            for (int k = 0; k < indices.Length; k++)
-                values[start + k] = sample[indices[k]];
-        }
+            GatherSample(source.Slice(n * size, size), list.Of(n), Of(values, list, n));
+    }
+
+    /// <summary>values[k] = sample[indices[k]]: one sample's listed values.</summary>
+    public static void GatherSample(ReadOnlySpan<float> sample, ReadOnlySpan<int> indices, Span<float> values)
+    {
+        for (int k = 0; k < indices.Length; k++)
+            values[k] = sample[indices[k]];
     }
 }

@@ -39,4 +39,16 @@ internal ref struct RelevanceArgs
 
     /// <summary>Scratch of at least the step's declared size.</summary>
     public Span<float> Scratch;
+
+    /// <summary>Sample <paramref name="n"/> of a one-input step without masks, as a batch of one
+    /// (<paramref name="inSize"/> and <paramref name="outSize"/>: a sample's input and output sizes).</summary>
+    public readonly RelevanceArgs Sample(int n, int inSize, int outSize) => new()
+    {
+        Batch = 1,
+        X = X.IsEmpty ? default : X.Slice(n * inSize, inSize),
+        Z = Z.IsEmpty ? default : Z.Slice(n * outSize, outSize),
+        ROut = ROut.Slice(n * outSize, outSize),
+        RIn = RIn.Slice(n * inSize, inSize),
+        Scratch = Scratch,
+    };
 }

@@ -170,12 +170,7 @@ internal sealed class ZBoxStep : LinearStep
         else
         {
             for (int n = 0; n < list.Batch; n++)
-            {
-                var indices = list.Of(n);
-                var part = ListedOutputs.Of(bounds, list, n);
-                for (int k = 0; k < indices.Length; k++)
-                    part[k] = _boundTerm[indices[k]];
-            }
+                ListedOutputs.GatherSample(_boundTerm, list.Of(n), ListedOutputs.Of(bounds, list, n));
         }
         ListedOutputs.Gather(args.ROut, list, r);
         Stabilizer.DivideSum(r, den, bounds, _stabilizer, den);
