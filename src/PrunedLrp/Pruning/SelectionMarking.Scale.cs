@@ -42,44 +42,58 @@ internal static unsafe partial class SelectionMarking
     {
         var state = default(MarkState);
         int i = 0;
-        if (Vector256.IsHardwareAccelerated && r.Length >= W)
+        if (Vector256.IsHardwareAccelerated)
         {
-            ref float r0 = ref MemoryMarshal.GetReference(r);
-            var tp = Vector256.Create(pos.Threshold);
-            var tn = Vector256.Create(-neg.Threshold);
-            var lp = Vector256.Create(lambdaPos);
-            var ln = Vector256.Create(lambdaNeg);
-            var countPos = Vector256<int>.Zero;
-            var countNeg = Vector256<int>.Zero;
-            var nan = Vector256<float>.Zero;
-            var after0 = Vector256<double>.Zero;
-            var after1 = Vector256<double>.Zero;
-            for (; i <= r.Length - W; i += W)
+            while (r.Length - i >= W)
             {
-                var x = Vector256.LoadUnsafe(ref r0, (nuint)i);
-                if (Vector256.EqualsAny(x, tp) || Vector256.EqualsAny(x, tn))
-                {
-                    MarkAndScaleRange(r, i, i + W, pos, neg, lambdaPos, lambdaNeg, ref state);
-                    continue;
-                }
-                var gt = Vector256.GreaterThan(x, tp);
-                var lt = Vector256.LessThan(x, tn);
-                var y = x * Vector256.ConditionalSelect(gt, lp, ln) & (gt | lt);
-                y.StoreUnsafe(ref r0, (nuint)i);
-                countPos -= gt.AsInt32();
-                countNeg -= lt.AsInt32();
-                nan |= ~Vector256.Equals(x, x);
-                var (y0, y1) = Vector256.Widen(y);
-                after0 += y0;
-                after1 += y1;
+                i = ScaleRun(r, i, pos.Threshold, neg.Threshold, lambdaPos, lambdaNeg, ref state);
+                if (r.Length - i < W)
+                    break;
+                MarkAndScaleRange(r, i, i + W, pos, neg, lambdaPos, lambdaNeg, ref state);
+                i += W;
             }
-            state.KeptPositive += Vector256.Sum(countPos);
-            state.KeptNegative += Vector256.Sum(countNeg);
-            state.SawNaN |= nan != Vector256<float>.Zero;
-            state.SumAfter += Vector256.Sum(after0 + after1);
         }
         MarkAndScaleRange(r, i, r.Length, pos, neg, lambdaPos, lambdaNeg, ref state);
         return new ScaledMarks(state.KeptPositive, state.KeptNegative, state.SawNaN, state.SumAfter);
+    }
+
+    // Marks and scales whole blocks from `start` until one holds an entry equal to a threshold (or fewer than W entries
+    // are left) and returns where it stopped. The lane-by-lane call stays out of this loop: with it inside, the compiler
+    // kept the running sums on the stack, and each block waited on their store and reload.
+    static int ScaleRun(Span<float> r, int start, float positiveThreshold, float negativeThreshold, float lambdaPos, float lambdaNeg, ref MarkState state)
+    {
+        ref float r0 = ref MemoryMarshal.GetReference(r);
+        var tp = Vector256.Create(positiveThreshold);
+        var tn = Vector256.Create(-negativeThreshold);
+        var lp = Vector256.Create(lambdaPos);
+        var ln = Vector256.Create(lambdaNeg);
+        var countPos = Vector256<int>.Zero;
+        var countNeg = Vector256<int>.Zero;
+        var nan = Vector256<float>.Zero;
+        var after0 = Vector256<double>.Zero;
+        var after1 = Vector256<double>.Zero;
+        int i = start;
+        for (; i <= r.Length - W; i += W)
+        {
+            var x = Vector256.LoadUnsafe(ref r0, (nuint)i);
+            if ((Vector256.Equals(x, tp) | Vector256.Equals(x, tn)) != Vector256<float>.Zero)
+                break;
+            var gt = Vector256.GreaterThan(x, tp);
+            var lt = Vector256.LessThan(x, tn);
+            var y = x * Vector256.ConditionalSelect(gt, lp, ln) & (gt | lt);
+            y.StoreUnsafe(ref r0, (nuint)i);
+            countPos -= gt.AsInt32();
+            countNeg -= lt.AsInt32();
+            nan |= ~Vector256.Equals(x, x);
+            var (y0, y1) = Vector256.Widen(y);
+            after0 += y0;
+            after1 += y1;
+        }
+        state.KeptPositive += Vector256.Sum(countPos);
+        state.KeptNegative += Vector256.Sum(countNeg);
+        state.SawNaN |= nan != Vector256<float>.Zero;
+        state.SumAfter += Vector256.Sum(after0 + after1);
+        return i;
     }
 
     static void MarkAndScaleRange(Span<float> r, int start, int end, SelectionCut pos, SelectionCut neg, float lambdaPos, float lambdaNeg, ref MarkState state)
