@@ -69,6 +69,33 @@ public class DenseOperatorTests
     }
 
     [Fact]
+    public void Backward_BatchOne_EqualsRowByRowSums_ForEveryBlockRemainder()
+    {
+        // At batch 1 the non-zero rows are added eight at a time; each product is still rounded and added in row order,
+        // so dx equals the plain row-by-row float sum bit for bit, whatever the count of rows modulo the block and the
+        // width modulo the vector (widths up to 2 x 8 x 33 cross the thread split's ranges too).
+        var rng = new Random(41);
+        foreach (int outF in new[] { 1, 7, 8, 9, 15, 16, 17, 23, 40, 101 })
+        foreach (int inF in new[] { 1, 5, 8, 13, 64, 255, 528, 70_001 })
+        {
+            var w = KernelAssert.Random(rng, outF * inF);
+            var dy = KernelAssert.Random(rng, outF);
+            for (int j = 0; j < outF; j++)
+                if (rng.Next(4) == 0) dy[j] = 0f;
+            var dx = KernelAssert.Random(rng, inF);
+            new DenseOperator(outF, inF, w).BackwardData(dy, dx, 1);
+            var expected = new float[inF];
+            for (int j = 0; j < outF; j++)
+            {
+                if (dy[j] == 0f) continue;
+                for (int i = 0; i < inF; i++)
+                    expected[i] = expected[i] + w[j * inF + i] * dy[j];
+            }
+            Assert.True(expected.AsSpan().SequenceEqual(dx), $"{outF} x {inF}: dx differs from the row-by-row sums");
+        }
+    }
+
+    [Fact]
     public void Constructor_WrongWeightLength_Throws() =>
         Assert.Throws<ArgumentException>(() => new DenseOperator(3, 4, new float[11]));
 
