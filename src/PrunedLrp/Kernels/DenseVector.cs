@@ -1,5 +1,5 @@
-using System.Runtime.Intrinsics;
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 
 namespace PrunedLrp.Kernels;
 

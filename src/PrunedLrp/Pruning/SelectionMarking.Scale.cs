@@ -76,6 +76,7 @@ internal static unsafe partial class SelectionMarking
         for (; i <= r.Length - W; i += W)
         {
             var x = Vector256.LoadUnsafe(ref r0, (nuint)i);
+            // Either threshold in any lane (the two masks or'ed, one test): that block must go lane by lane.
             if ((Vector256.Equals(x, tp) | Vector256.Equals(x, tn)) != Vector256<float>.Zero)
                 break;
             var gt = Vector256.GreaterThan(x, tp);
