@@ -39,6 +39,7 @@ internal static class ExplainCommand
         lrp.AddTo(command);
         command.SetAction(parse => CliRunner.Run(parse, stderr, () =>
         {
+            int? requestedBatch = BatchSizing.Parse(parse.GetValue(batchSize));
             var m = CommonOptions.LoadModel(parse, model, memory);
             var inputFile = parse.GetValue(input);
             var fastaFile = parse.GetValue(fasta);
@@ -55,7 +56,7 @@ internal static class ExplainCommand
                 (data, batch) = InputLoader.Load(inputFile!, m);
             int[] targets = ParseTargets(parse.GetValue(target), batch, m.OutputSize);
             var explainer = new Explainer(m, lrp.BuildComposite(parse, m), lrp.BuildPruning(parse), keepNodeRelevance: false);
-            int chunk = Math.Max(1, parse.GetValue(batchSize));
+            int chunk = BatchSizing.For(requestedBatch, m, buffersPerNode: 2);
             var relevance = new float[data.Length];
             var dir = parse.GetValue(layersOut);
             var layerData = dir is null ? null : explainer.PruningPoints.ToDictionary(p => p, p => new float[batch * m.NodeSize(p)]);

@@ -19,9 +19,10 @@ internal static class PredictCommand
         };
         command.SetAction(parse => CliRunner.Run(parse, stderr, () =>
         {
+            int? requestedBatch = BatchSizing.Parse(parse.GetValue(batchSize));
             var m = CommonOptions.LoadModel(parse, model, memory);
             var (data, batch) = InputLoader.Load(parse.GetValue(input)!, m);
-            int chunk = Math.Max(1, parse.GetValue(batchSize));
+            int chunk = BatchSizing.For(requestedBatch, m, buffersPerNode: 1);
             var predictor = new Predictor(m);
             var logits = new float[batch * m.OutputSize];
             for (int start = 0; start < batch; start += chunk)

@@ -50,8 +50,12 @@ internal static class CommonOptions
         return PrunedLrp.Model.Load(parse.GetValue(model)!.FullName, options);
     }
 
-    public static Option<int> BatchSize() => new("--batch-size")
+    public static Option<string> BatchSize() => new("--batch-size")
     {
-        Description = "Samples processed together (memory grows with it)", DefaultValueFactory = _ => 16,
+        Description = "Samples per call: auto (default) takes as many as keep the call's activations (and, when explaining, "
+            + "their relevance) within 256 MB, at most 16 (16 for small models, 1 for VGG-16 or ResNet-50 at 224x224); or a "
+            + "count >= 1. Larger batches read each dense weight once for more samples, but memory grows with them and is "
+            + "slow to touch the first time",
+        DefaultValueFactory = _ => "auto",
     };
 }
