@@ -5,8 +5,9 @@ namespace PrunedLrp.Kernels;
 
 /// <summary>
 /// Dense products for a few samples straight from the row-major weight W [out, in], with no packed copy: the forward
-/// pass takes one dot product per row, <c>y[n, j] = W_j . x_n + b_j</c>, and the transposed one sums rows,
-/// <c>dx_n = sum_j dy[n, j] W_j</c>, skipping those whose dy is 0. Both read W at most once, in order, which is all a
+/// pass takes dot products of rows, <c>y[n, j] = W_j . x_n + b_j</c> (four rows at once at batch 1, sharing the loads
+/// of x), and the transposed one sums rows, <c>dx_n = sum_j dy[n, j] W_j</c> (eight at once at batch 1), skipping those
+/// whose dy is 0. Both read W at most once, in order, which is all a
 /// matrix-vector product can do (it is bound by memory bandwidth), and they save the two packed copies a GEMM would need
 /// (VGG-16's classifier: 960 MB).
 /// Rows (forward) or column ranges (transposed) are split over the two kernel threads.
@@ -60,13 +61,54 @@ internal static unsafe class DenseVector
     {
         ref var j = ref *(Job*)context;
         int j0 = (int)((long)j.Out * chunk / j.Parts), j1 = (int)((long)j.Out * (chunk + 1) / j.Parts);
-        for (int row = j0; row < j1; row++)
+        int row = j0;
+        if (j.Batch == 1 && Vector256.IsHardwareAccelerated)
+        {
+            for (; row + 4 <= j1; row += 4)
+                DotFour(j.W + (long)row * j.In, j.In, j.Source, j.Bias == null ? null : j.Bias + row, j.Destination + row);
+        }
+        for (; row < j1; row++)
         {
             var weights = new ReadOnlySpan<float>(j.W + (long)row * j.In, j.In);
             float bias = j.Bias == null ? 0f : j.Bias[row];
             for (int n = 0; n < j.Batch; n++)
                 j.Destination[(long)n * j.Out + row] = TensorPrimitives.Dot(weights, new ReadOnlySpan<float>(j.Source + (long)n * j.In, j.In)) + bias;
         }
+    }
+
+    // y[0..4) = W[0..4) . x (+ bias): four rows share each load of x, two partial sums per row. Against one
+    // TensorPrimitives.Dot per row, VGG-16's first classifier took 7.9-8.4 ms instead of 11.5-12.1 (quick-dense): the
+    // row-at-a-time loop read x as often as W and did not keep the memory system busy.
+    static void DotFour(float* w, int length, float* x, float* bias, float* y)
+    {
+        float* w1 = w + length, w2 = w1 + length, w3 = w2 + length;
+        Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default, b0 = default, b1 = default, b2 = default, b3 = default;
+        int i = 0;
+        for (; i <= length - 16; i += 16)
+        {
+            var x0 = Vector256.Load(x + i);
+            var x1 = Vector256.Load(x + i + 8);
+            a0 = Vector256.FusedMultiplyAdd(Vector256.Load(w + i), x0, a0);
+            a1 = Vector256.FusedMultiplyAdd(Vector256.Load(w1 + i), x0, a1);
+            a2 = Vector256.FusedMultiplyAdd(Vector256.Load(w2 + i), x0, a2);
+            a3 = Vector256.FusedMultiplyAdd(Vector256.Load(w3 + i), x0, a3);
+            b0 = Vector256.FusedMultiplyAdd(Vector256.Load(w + i + 8), x1, b0);
+            b1 = Vector256.FusedMultiplyAdd(Vector256.Load(w1 + i + 8), x1, b1);
+            b2 = Vector256.FusedMultiplyAdd(Vector256.Load(w2 + i + 8), x1, b2);
+            b3 = Vector256.FusedMultiplyAdd(Vector256.Load(w3 + i + 8), x1, b3);
+        }
+        float s0 = Vector256.Sum(a0 + b0), s1 = Vector256.Sum(a1 + b1), s2 = Vector256.Sum(a2 + b2), s3 = Vector256.Sum(a3 + b3);
+        for (; i < length; i++)
+        {
+            s0 += w[i] * x[i];
+            s1 += w1[i] * x[i];
+            s2 += w2[i] * x[i];
+            s3 += w3[i] * x[i];
+        }
+        y[0] = s0 + (bias == null ? 0f : bias[0]);
+        y[1] = s1 + (bias == null ? 0f : bias[1]);
+        y[2] = s2 + (bias == null ? 0f : bias[2]);
+        y[3] = s3 + (bias == null ? 0f : bias[3]);
     }
 
     static void BackwardChunk(void* context, int chunk)

@@ -69,6 +69,29 @@ public class DenseOperatorTests
     }
 
     [Fact]
+    public void Forward_BatchOne_MatchesReference_ForEveryRowGroupAndVectorTail()
+    {
+        // At batch 1 rows go four at a time with two 8-wide partial sums each: cover row counts around the group of four
+        // (and the thread split's ranges, from 1000 rows on) and input lengths across the 16-float step's tails.
+        var rng = new Random(43);
+        foreach (int outF in new[] { 1, 2, 3, 4, 5, 7, 8, 9, 1001 })
+        {
+            for (int inF = 0; inF <= 257; inF += inF < 40 ? 1 : 31)
+            {
+                var w = KernelAssert.Random(rng, outF * inF);
+                var x = KernelAssert.Random(rng, inF);
+                var bias = KernelAssert.Random(rng, outF);
+                var y = KernelAssert.Random(rng, outF);
+                var op = new DenseOperator(outF, inF, w);
+                op.Forward(x, bias, y, 1);
+                KernelAssert.Close(ReferenceDense.Forward(outF, inF, w, x, bias, 1), y, Math.Max(inF, 1), $"{outF} x {inF} with bias");
+                op.Forward(x, [], y, 1);
+                KernelAssert.Close(ReferenceDense.Forward(outF, inF, w, x, [], 1), y, Math.Max(inF, 1), $"{outF} x {inF} without bias");
+            }
+        }
+    }
+
+    [Fact]
     public void Backward_BatchOne_EqualsRowByRowSums_ForEveryBlockRemainder()
     {
         // At batch 1 the non-zero rows are added eight at a time; each product is still rounded and added in row order,
