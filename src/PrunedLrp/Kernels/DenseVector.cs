@@ -18,6 +18,11 @@ internal static unsafe class DenseVector
     public const int MaxBatch = 4;
 
     const int Chunks = 8;
+
+    // The batch-1 transposed product's column ranges: one per thread. Each pass then streams rows of W in segments of half
+    // a row rather than an eighth (VGG-16's first classifier: 6.4-6.8 ms against 9.1-9.5 with 8 ranges, quick-dense).
+    const int TransposedChunks = 2;
+
     const long ParallelWork = 1 << 16;
 
     struct Job
@@ -32,7 +37,7 @@ internal static unsafe class DenseVector
         fixed (float* pw = w, px = x, pb = bias, py = y)
         {
             var job = new Job { W = pw, Source = px, Bias = bias.IsEmpty ? null : pb, Destination = py, In = inFeatures, Out = outFeatures, Batch = batch };
-            Run(&ForwardChunk, ref job, outFeatures);
+            Run(&ForwardChunk, ref job, outFeatures, Chunks);
         }
     }
 
@@ -42,14 +47,14 @@ internal static unsafe class DenseVector
         fixed (float* pw = w, pdy = dy, pdx = dx)
         {
             var job = new Job { W = pw, Source = pdy, Destination = pdx, In = inFeatures, Out = outFeatures, Batch = batch };
-            Run(&BackwardChunk, ref job, inFeatures);
+            Run(&BackwardChunk, ref job, inFeatures, batch == 1 ? TransposedChunks : Chunks);
         }
     }
 
-    static void Run(delegate*<void*, int, void> chunk, ref Job job, int splitLength)
+    static void Run(delegate*<void*, int, void> chunk, ref Job job, int splitLength, int chunks)
     {
         long work = (long)job.In * job.Out * job.Batch;
-        job.Parts = work < ParallelWork ? 1 : Math.Min(Chunks, Math.Max(1, splitLength));
+        job.Parts = work < ParallelWork ? 1 : Math.Min(chunks, Math.Max(1, splitLength));
         fixed (Job* p = &job)
         {
             if (job.Parts > 1 && KernelWorker.TryRun(chunk, p, job.Parts)) return;
