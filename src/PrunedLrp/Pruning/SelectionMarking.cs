@@ -53,49 +53,63 @@ internal static unsafe partial class SelectionMarking
     {
         var state = default(MarkState);
         int i = 0;
-        if (Vector256.IsHardwareAccelerated && r.Length >= W)
+        if (Vector256.IsHardwareAccelerated)
         {
-            ref float r0 = ref MemoryMarshal.GetReference(r);
-            ref byte k0 = ref Unsafe.As<bool, byte>(ref MemoryMarshal.GetReference(keep));
-            ref ulong spread = ref MemoryMarshal.GetArrayDataReference(SelectionTables.SpreadBits);
-            var tp = Vector256.Create(pos.Threshold);
-            var tn = Vector256.Create(-neg.Threshold);
-            var dtp = Vector256.Create((double)pos.Threshold);
-            var dtn = Vector256.Create(-(double)neg.Threshold);
-            var countPos = Vector256<int>.Zero;
-            var countNeg = Vector256<int>.Zero;
-            var pos0 = Vector256<double>.Zero;
-            var pos1 = Vector256<double>.Zero;
-            var neg0 = Vector256<double>.Zero;
-            var neg1 = Vector256<double>.Zero;
-            for (; i <= r.Length - W; i += W)
+            while (r.Length - i >= W)
             {
-                var x = Vector256.LoadUnsafe(ref r0, (nuint)i);
-                if (Vector256.EqualsAny(x, tp) || Vector256.EqualsAny(x, tn))
-                {
-                    // Ties are decided by flat index, so this block goes lane by lane, in order.
-                    MarkMassRange(r, i, i + W, pos, neg, keep, ref state);
-                    continue;
-                }
-                var gt = Vector256.GreaterThan(x, tp);
-                var lt = Vector256.LessThan(x, tn);
-                Unsafe.WriteUnaligned(ref Unsafe.Add(ref k0, i), Unsafe.Add(ref spread, (gt | lt).ExtractMostSignificantBits()));
-                countPos -= gt.AsInt32();
-                countNeg -= lt.AsInt32();
-                // One widening, masks in double (equal to the float compares): the conversions bound this pass.
-                var (x0, x1) = Vector256.Widen(x);
-                pos0 += x0 & Vector256.GreaterThan(x0, dtp);
-                pos1 += x1 & Vector256.GreaterThan(x1, dtp);
-                neg0 += x0 & Vector256.LessThan(x0, dtn);
-                neg1 += x1 & Vector256.LessThan(x1, dtn);
+                i = MarkMassRun(r, i, pos.Threshold, neg.Threshold, keep, ref state);
+                if (r.Length - i < W)
+                    break;
+                // Ties are decided by flat index, so this block goes lane by lane, in order.
+                MarkMassRange(r, i, i + W, pos, neg, keep, ref state);
+                i += W;
             }
-            state.KeptPositive += Vector256.Sum(countPos);
-            state.KeptNegative += Vector256.Sum(countNeg);
-            state.PositiveSum += Vector256.Sum(pos0 + pos1);
-            state.NegativeSum += Vector256.Sum(neg0 + neg1);
         }
         MarkMassRange(r, i, r.Length, pos, neg, keep, ref state);
         return state.ToResult();
+    }
+
+    // Marks whole blocks from `start` until one holds an entry equal to a threshold (or fewer than W entries are left)
+    // and returns where it stopped. As in ScaleRun, the lane-by-lane call stays out of this loop, which otherwise kept
+    // its running sums on the stack.
+    static int MarkMassRun(ReadOnlySpan<float> r, int start, float positiveThreshold, float negativeThreshold, Span<bool> keep, ref MarkState state)
+    {
+        ref float r0 = ref MemoryMarshal.GetReference(r);
+        ref byte k0 = ref Unsafe.As<bool, byte>(ref MemoryMarshal.GetReference(keep));
+        ref ulong spread = ref MemoryMarshal.GetArrayDataReference(SelectionTables.SpreadBits);
+        var tp = Vector256.Create(positiveThreshold);
+        var tn = Vector256.Create(-negativeThreshold);
+        var dtp = Vector256.Create((double)positiveThreshold);
+        var dtn = Vector256.Create(-(double)negativeThreshold);
+        var countPos = Vector256<int>.Zero;
+        var countNeg = Vector256<int>.Zero;
+        var pos0 = Vector256<double>.Zero;
+        var pos1 = Vector256<double>.Zero;
+        var neg0 = Vector256<double>.Zero;
+        var neg1 = Vector256<double>.Zero;
+        int i = start;
+        for (; i <= r.Length - W; i += W)
+        {
+            var x = Vector256.LoadUnsafe(ref r0, (nuint)i);
+            if (Vector256.EqualsAny(x, tp) || Vector256.EqualsAny(x, tn))
+                break;
+            var gt = Vector256.GreaterThan(x, tp);
+            var lt = Vector256.LessThan(x, tn);
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref k0, i), Unsafe.Add(ref spread, (gt | lt).ExtractMostSignificantBits()));
+            countPos -= gt.AsInt32();
+            countNeg -= lt.AsInt32();
+            // One widening, masks in double (equal to the float compares): the conversions bound this pass.
+            var (x0, x1) = Vector256.Widen(x);
+            pos0 += x0 & Vector256.GreaterThan(x0, dtp);
+            pos1 += x1 & Vector256.GreaterThan(x1, dtp);
+            neg0 += x0 & Vector256.LessThan(x0, dtn);
+            neg1 += x1 & Vector256.LessThan(x1, dtn);
+        }
+        state.KeptPositive += Vector256.Sum(countPos);
+        state.KeptNegative += Vector256.Sum(countNeg);
+        state.PositiveSum += Vector256.Sum(pos0 + pos1);
+        state.NegativeSum += Vector256.Sum(neg0 + neg1);
+        return i;
     }
 
     /// <summary>Scalar form of <see cref="MarkMass"/>.</summary>
@@ -147,47 +161,59 @@ internal static unsafe partial class SelectionMarking
     {
         var state = default(MarkState);
         int i = 0;
-        if (Vector256.IsHardwareAccelerated && r.Length >= W)
+        if (Vector256.IsHardwareAccelerated)
         {
-            ref float r0 = ref MemoryMarshal.GetReference(r);
-            ref byte k0 = ref Unsafe.As<bool, byte>(ref MemoryMarshal.GetReference(keep));
-            ref ulong spread = ref MemoryMarshal.GetArrayDataReference(SelectionTables.SpreadBits);
-            var t = Vector256.Create(cut.Threshold);
-            var countPos = Vector256<int>.Zero;
-            var countNeg = Vector256<int>.Zero;
-            var pos0 = Vector256<double>.Zero;
-            var pos1 = Vector256<double>.Zero;
-            var neg0 = Vector256<double>.Zero;
-            var neg1 = Vector256<double>.Zero;
-            for (; i <= r.Length - W; i += W)
+            while (r.Length - i >= W)
             {
-                var x = Vector256.LoadUnsafe(ref r0, (nuint)i);
-                var a = Vector256.Abs(x) & Vector256.Equals(x, x);
-                if (Vector256.EqualsAny(a, t))
-                {
-                    MarkTopKRange(r, i, i + W, cut, keep, ref state);
-                    continue;
-                }
-                var gt = Vector256.GreaterThan(a, t);
-                Unsafe.WriteUnaligned(ref Unsafe.Add(ref k0, i), Unsafe.Add(ref spread, gt.ExtractMostSignificantBits()));
-                var p = gt & Vector256.GreaterThan(x, Vector256<float>.Zero);
-                var n = gt & Vector256.LessThan(x, Vector256<float>.Zero);
-                countPos -= p.AsInt32();
-                countNeg -= n.AsInt32();
-                var xp = x & p;
-                var xn = x & n;
-                pos0 += Vector256.WidenLower(xp);
-                pos1 += Vector256.WidenUpper(xp);
-                neg0 += Vector256.WidenLower(xn);
-                neg1 += Vector256.WidenUpper(xn);
+                i = MarkTopKRun(r, i, cut.Threshold, keep, ref state);
+                if (r.Length - i < W)
+                    break;
+                MarkTopKRange(r, i, i + W, cut, keep, ref state); // a tie with the threshold: in order
+                i += W;
             }
-            state.KeptPositive += Vector256.Sum(countPos);
-            state.KeptNegative += Vector256.Sum(countNeg);
-            state.PositiveSum += Vector256.Sum(pos0 + pos1);
-            state.NegativeSum += Vector256.Sum(neg0 + neg1);
         }
         MarkTopKRange(r, i, r.Length, cut, keep, ref state);
         return state.ToResult();
+    }
+
+    // MarkTopK's whole blocks from `start` until one holds a magnitude equal to the threshold (see MarkMassRun).
+    static int MarkTopKRun(ReadOnlySpan<float> r, int start, float threshold, Span<bool> keep, ref MarkState state)
+    {
+        ref float r0 = ref MemoryMarshal.GetReference(r);
+        ref byte k0 = ref Unsafe.As<bool, byte>(ref MemoryMarshal.GetReference(keep));
+        ref ulong spread = ref MemoryMarshal.GetArrayDataReference(SelectionTables.SpreadBits);
+        var t = Vector256.Create(threshold);
+        var countPos = Vector256<int>.Zero;
+        var countNeg = Vector256<int>.Zero;
+        var pos0 = Vector256<double>.Zero;
+        var pos1 = Vector256<double>.Zero;
+        var neg0 = Vector256<double>.Zero;
+        var neg1 = Vector256<double>.Zero;
+        int i = start;
+        for (; i <= r.Length - W; i += W)
+        {
+            var x = Vector256.LoadUnsafe(ref r0, (nuint)i);
+            var a = Vector256.Abs(x) & Vector256.Equals(x, x);
+            if (Vector256.EqualsAny(a, t))
+                break;
+            var gt = Vector256.GreaterThan(a, t);
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref k0, i), Unsafe.Add(ref spread, gt.ExtractMostSignificantBits()));
+            var p = gt & Vector256.GreaterThan(x, Vector256<float>.Zero);
+            var n = gt & Vector256.LessThan(x, Vector256<float>.Zero);
+            countPos -= p.AsInt32();
+            countNeg -= n.AsInt32();
+            var xp = x & p;
+            var xn = x & n;
+            pos0 += Vector256.WidenLower(xp);
+            pos1 += Vector256.WidenUpper(xp);
+            neg0 += Vector256.WidenLower(xn);
+            neg1 += Vector256.WidenUpper(xn);
+        }
+        state.KeptPositive += Vector256.Sum(countPos);
+        state.KeptNegative += Vector256.Sum(countNeg);
+        state.PositiveSum += Vector256.Sum(pos0 + pos1);
+        state.NegativeSum += Vector256.Sum(neg0 + neg1);
+        return i;
     }
 
     /// <summary>Scalar form of <see cref="MarkTopK"/>.</summary>
