@@ -21,10 +21,7 @@ internal sealed class EpsilonStep(LinearLayer layer, float epsilon) : LinearStep
             int count = list.Indices.Length;
             var zListed = values[..count];
             var rListed = values[count..];
-            if (args.Mask.IsEmpty)
-                ListedOutputs.Gather(args.Z, list, zListed);
-            else
-                ForwardAt(op, x, list, Layer.Bias.Span, zListed);
+            LayerOutputAt(in args, x, list, zListed);
             ListedOutputs.Gather(args.ROut, list, rListed);
             Stabilizer.Divide(rListed, zListed, epsilon, zListed);
             BackwardDataListed(op, list, zListed, c);

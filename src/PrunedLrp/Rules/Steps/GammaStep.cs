@@ -118,10 +118,7 @@ internal sealed class GammaStep : LinearStep
         var z = values.Slice(count, count);
         var r = values.Slice(2 * count, count);
         ForwardAt(_positive!, x, list, _biasPositive, q);
-        if (args.Mask.IsEmpty)
-            ListedOutputs.Gather(args.Z, list, z);
-        else
-            ForwardAt(Layer.Operator, x, list, Layer.Bias.Span, z);
+        LayerOutputAt(in args, x, list, z);
         ListedOutputs.Gather(args.ROut, list, r);
         var sp = r;
         var sn = q;

@@ -77,6 +77,16 @@ internal abstract class LinearStep(LinearLayer layer, int inBuffers, int outBuff
             op.ForwardAt(x.Slice(n * In, In), list.Of(n), bias, ListedOutputs.Of(z, list, n));
     }
 
+    /// <summary>The layer's output z at the listed outputs: the forward pass's, or, under a PLRP-M mask (x already masked),
+    /// <c>W x + b</c> computed there.</summary>
+    protected void LayerOutputAt(in RelevanceArgs args, ReadOnlySpan<float> x, KeptEntries list, Span<float> z)
+    {
+        if (args.Mask.IsEmpty)
+            ListedOutputs.Gather(args.Z, list, z);
+        else
+            ForwardAt(Layer.Operator, x, list, Layer.Bias.Span, z);
+    }
+
     /// <summary>dx = op^T s for s zero outside the listed outputs (its values there), every sample; dx overwritten.</summary>
     protected void BackwardDataListed(ILinearOperator op, KeptEntries list, Span<float> s, Span<float> dx)
     {
