@@ -10,9 +10,9 @@ namespace PrunedLrp.Kernels;
 /// <remarks>
 /// Forward of a 3x3, stride-1 convolution with at least 16 channels each way runs Winograd's F(4x4, 3x3) where the
 /// output is at least 16x16, else F(2x2, 3x3) (<see cref="Winograd3x3"/>, 4x or 2.25x fewer multiply-adds). BackwardData
-/// of such a convolution runs F(2x2, 3x3), guarded
+/// of such a convolution runs the same tiles by its input's size, guarded
 /// (<see cref="TransposedWinograd"/>): its input R/z can hold huge entries (near-zero denominators, e.g. the re-run of
-/// PLRP-M), whose rounding reaches every output of their window scaled by the transformed kernel, also the outputs
+/// PLRP-M), whose rounding reaches every output of their tile's patch scaled by the transformed kernel, also the outputs
 /// whose weight for that entry is zero (measured with W+: PLRP-M parity error 3.8e-3 instead of 7e-7). So kernels with
 /// zero weights use it only when the caller passes the factor it multiplies dx by, which bounds the damage and picks
 /// the positions to recompute directly. Otherwise, per sample and group, Forward is

@@ -4,8 +4,8 @@ namespace PrunedLrp.Kernels;
 /// The transposed product of a 3x3, stride-1, undilated, ungrouped convolution,
 /// <c>dx[c, i, j] = sum_{o, u, v} W'[c, o, u, v] dy[o, i - pt' + u, j - pl' + v]</c> with the flipped kernel
 /// <c>W'[c, o, u, v] = W[o, c, 2-u, 2-v]</c> and pads <c>pt' = 2 - pt</c>, by Winograd's F(2x2, 3x3) where that is as
-/// accurate as the direct sum, and by the direct sum on the other tiles. Kernels without zero weights take F(4x4, 3x3)
-/// where dx is at least 16x16 (<see cref="Winograd3x3.TileFor"/>).
+/// accurate as the direct sum, and by the direct sum on the other tiles; F(4x4, 3x3) where dx is at least 16x16
+/// (<see cref="Winograd3x3.TileFor"/>).
 /// </summary>
 /// <remarks>
 /// In the relevance pass dy is R/z, which can hold entries many orders above their neighbours (z near zero). In
@@ -27,8 +27,10 @@ namespace PrunedLrp.Kernels;
 /// outputs, so there is no centre: its guard checks each output on its own, and recomputes those whose 3x3 window
 /// peaks below 1/<see cref="Range"/> of the patch's peak (an all-zero window again gives an exact zero), so that the
 /// rounding of any patch entry stays within a few times that of the entries the output reads. (Until the zero windows
-/// were split off, one such output sent its whole tile to the direct sum.) It serves only zero-free kernels (the leak
-/// bound above is F(2x2)'s).</para>
+/// were split off, one such output sent its whole tile to the direct sum.) Kernels with zero weights get the leak bound
+/// of F(4x4) (<see cref="WinogradLeakBound.FlagLargeTiles"/>), which weighs every entry of the patch by how much of it
+/// can reach the output. (Until it had one, they ran F(2x2) on every plane; with it, VGG-16's epsilon-plus-flat explain
+/// took 1-10% less time in five rounds alternating the builds, its GEMM 15% fewer perf samples.)</para>
 /// <para>The lean memory mode's form (<see cref="Lean"/>) keeps none of the kernels: it writes them from W through the
 /// rule's map into the scratch at every call (<see cref="LeanWinograd"/>), packs the recomputed positions' kernel
 /// block by block from W as well, and keeps only the leak bound's per-channel factors. The guards and the results are
@@ -60,9 +62,9 @@ internal sealed unsafe class TransposedWinograd
     readonly PackedMatrix? _direct;  // W' [inC, outC * 9] for the recomputed positions (the lean form packs it per block)
     readonly ReadOnlyMemory<float> _leanWeight; // the lean form's W [outC, inC, 3, 3], read through _map
     readonly WeightMap _map;
-    readonly float[] _kappa;       // per input channel: 2.25 max |W'[c, ...]|, the largest transformed kernel entry
+    readonly float[] _kappa;       // per input channel: KappaScale(tile) max |W'[c, ...]|, for the leak bound
     readonly int _outChannels, _inChannels, _height, _width, _outHeight, _outWidth, _padTop, _padLeft;
-    readonly int _tile; // Winograd's output tile: 4 for zero-free kernels on outputs of at least 16x16, else 2
+    readonly int _tile; // Winograd's output tile: 4 on outputs of at least 16x16, else 2
 
     /// <summary>Whether the product of <paramref name="s"/> can run here (<see cref="Winograd3x3.Applies"/> on the transposed sizes).</summary>
     public static bool Applies(in ConvShape s) =>
@@ -85,13 +87,13 @@ internal sealed unsafe class TransposedWinograd
         var weight = buffer.Span;
         flipped.UnpackLeft(weight);
         ZeroFree = HasNoZeroWeight(weight);
-        _tile = ZeroFree ? Winograd3x3.TileFor(_height, _width) : 2;
+        _tile = Winograd3x3.TileFor(_height, _width);
         _winograd = new Winograd3x3(_outChannels, _inChannels, _outHeight, _outWidth, _height, _width, _padTop, _padLeft, weight,
             outputTile: _tile);
         _kappa = new float[_inChannels];
         // MaxMagnitude returns the entry itself, sign and all: W-'s is negative, and a negative bound flagged nothing.
         for (int c = 0; c < _inChannels; c++)
-            _kappa[c] = 2.25f * Math.Abs(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(weight.Slice(c * _outChannels * 9, _outChannels * 9)));
+            _kappa[c] = WinogradLeakBound.KappaScale(_tile) * Math.Abs(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(weight.Slice(c * _outChannels * 9, _outChannels * 9)));
         _direct = flipped;
     }
 
@@ -107,7 +109,7 @@ internal sealed unsafe class TransposedWinograd
         var kappa = new float[s.InChannels];
         bool zeroFree = true;
         var w = weight.Span;
-        // kappa[c] = 2.25 max over (o, taps) |map(W[o, c, ...])|: the same maxima the fast form takes of W' (flipping
+        // kappa[c] = KappaScale(tile) max over (o, taps) |map(W[o, c, ...])|: the same maxima the fast form takes of W' (flipping
         // only reorders the taps).
         for (int o = 0; o < s.OutChannels; o++)
         for (int c = 0; c < s.InChannels; c++)
@@ -117,11 +119,11 @@ internal sealed unsafe class TransposedWinograd
             zeroFree &= v != 0f;
             kappa[c] = Math.Max(kappa[c], Math.Abs(v));
         }
-        int tile = zeroFree ? Winograd3x3.TileFor(s.InHeight, s.InWidth) : 2;
+        int tile = Winograd3x3.TileFor(s.InHeight, s.InWidth);
         if (!LeanWinograd.PaysFor(tile, s.InHeight * s.InWidth))
             return null;
         for (int c = 0; c < kappa.Length; c++)
-            kappa[c] *= 2.25f;
+            kappa[c] *= WinogradLeakBound.KappaScale(tile);
         return new TransposedWinograd(s, weight, map, kappa, zeroFree, tile);
     }
 
@@ -146,27 +148,18 @@ internal sealed unsafe class TransposedWinograd
     /// <summary>Scratch floats of <see cref="TryRun"/>: the channel peaks and sums of dy, the recomputed and the zeroed
     /// positions, the factor peaks, and the larger of Winograd's blocks and a block of gathered columns with its product.</summary>
     public static int ScratchLengthFor(in ConvShape s) => checked(2 * s.OutHeight * s.OutWidth + 3 * s.InHeight * s.InWidth
-        + Math.Max(Math.Max(Winograd3x3.ScratchLengthFor(s.OutChannels, s.InChannels, s.InHeight, s.InWidth),
-            Winograd3x3.ScratchLengthFor(s.OutChannels, s.InChannels, s.InHeight, s.InWidth, Winograd3x3.TileFor(s.InHeight, s.InWidth))),
+        + Math.Max(Winograd3x3.ScratchLengthFor(s.OutChannels, s.InChannels, s.InHeight, s.InWidth, Winograd3x3.TileFor(s.InHeight, s.InWidth)),
             (s.OutChannels * 9 + s.InChannels) * PositionBlock));
 
     /// <summary>
-    /// Scratch floats of the lean form's <see cref="TryRun"/> for any weight variant of <paramref name="s"/> (0 where no
-    /// variant would run it): by shape alone, like <see cref="ScratchLengthFor"/>, because whether a variant's kernel
-    /// has zero weights (F(2x2)) or not (F(4x4) from 16x16) decides its tile, and every variant of a layer must fit the
-    /// layer's scratch. Room for the kernels of one group, the guards' arrays, and the Winograd blocks.
+    /// Scratch floats of the lean form's <see cref="TryRun"/> for any weight variant of <paramref name="s"/> (0 where it
+    /// would not run): by shape alone, like <see cref="ScratchLengthFor"/>, as the tile depends on the plane only. Room
+    /// for the kernels of one group, the guards' arrays, and the Winograd blocks.
     /// </summary>
     public static int LeanScratchLengthFor(in ConvShape s)
     {
-        if (!Applies(s))
-            return 0;
-        int positions = s.InHeight * s.InWidth, largest = 0;
-        foreach (int tile in new[] { 2, Winograd3x3.TileFor(s.InHeight, s.InWidth) })
-        {
-            if (LeanWinograd.PaysFor(tile, positions))
-                largest = Math.Max(largest, LeanScratch(s, LeanWinograd.Transposed(s, tile)));
-        }
-        return largest;
+        int tile = Winograd3x3.TileFor(s.InHeight, s.InWidth);
+        return Applies(s) && LeanWinograd.PaysFor(tile, s.InHeight * s.InWidth) ? LeanScratch(s, LeanWinograd.Transposed(s, tile)) : 0;
     }
 
     static int LeanScratch(in ConvShape s, LeanWinograd lean) => checked(2 * s.OutHeight * s.OutWidth + 3 * s.InHeight * s.InWidth
@@ -186,7 +179,7 @@ internal sealed unsafe class TransposedWinograd
         float* peak = scratch, sums = scratch + dyPlane;
         int* positions = (int*)(sums + dyPlane), zeros = positions + dxPlane;
         float* factorPeak = sums + dyPlane + 2 * dxPlane, work = factorPeak + dxPlane;
-        WinogradLeakBound.ChannelPeaksAndSums(dy, _outChannels, dyPlane, peak, factor == null ? null : sums);
+        WinogradLeakBound.ChannelPeaksAndSums(dy, _outChannels, dyPlane, peak, factor == null ? null : sums, squares: _tile != 2);
         var (count, zeroCount) = Flag(peak, positions, zeros);
         if ((count == 0 ? 0 : Math.Max(count, MinRecomputeCost)) > MaxFlaggedFraction * dxPlane)
             return false;
@@ -198,7 +191,9 @@ internal sealed unsafe class TransposedWinograd
         fixed (float* kappa = _kappa)
         {
             float largest = WinogradLeakBound.FactorPeaks(factor, dx, kappa, _inChannels, dxPlane, factorPeak);
-            count = WinogradLeakBound.Flag(sums, factorPeak, largest, _height, _width, _outHeight, _outWidth, _padTop, _padLeft, positions);
+            count = _tile == 2
+                ? WinogradLeakBound.Flag(sums, factorPeak, largest, _height, _width, _outHeight, _outWidth, _padTop, _padLeft, positions)
+                : WinogradLeakBound.FlagLargeTiles(sums, factorPeak, largest, _height, _width, _outHeight, _outWidth, _padTop, _padLeft, positions);
         }
         if (count > MaxFlaggedFraction * dxPlane)
             return false;

@@ -272,55 +272,61 @@ public class TransposedWinogradTests
     }
 
     [Avx2Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void ZeroWeights_WithTheFactor_RelevanceMatchesTheDirectSum(bool negativeWeights)
+    [InlineData(false, 12, 12, 5, 6)] // F(2x2)
+    [InlineData(true, 12, 12, 5, 6)]
+    [InlineData(false, 16, 16, 5, 6)] // F(4x4): the huge entry inside tile (1, 1)'s patch
+    [InlineData(true, 16, 16, 5, 6)]
+    [InlineData(false, 19, 17, 16, 15)] // F(4x4) with partial tiles, the huge entry at the bottom right
+    [InlineData(false, 20, 16, 0, 0)] // at a corner, so that the patches that read it are cut by the border
+    public void ZeroWeights_WithTheFactor_RelevanceMatchesTheDirectSum(bool negativeWeights, int h, int w, int pr, int pc)
     {
         // PLRP-M's re-run: z+ near zero at p because every input with a positive link to p is zero, so R/z+ is huge
         // there, while inputs linked to p by a zero weight are not. The direct sum gives those inputs nothing from p;
         // Winograd's rounding of the huge entry would, times their x. With x passed, those positions are recomputed.
         // W- (alpha-beta's negative part) too: its leak bound must use the magnitude of its largest weight, not the
         // (negative) weight itself.
-        var rng = new Random(14);
-        var s = Same3x3(16, 16, 12, 12);
+        var rng = new Random(14 + h);
+        var s = Same3x3(16, 16, h, w);
         var weight = Array.ConvertAll(KernelAssert.Random(rng, s.WeightSize), v => negativeWeights ? Math.Min(v, 0f) : Math.Max(v, 0f));
         var dy = new float[s.OutSize];
         for (int i = 0; i < dy.Length; i++) dy[i] = 1e-3f * (float)rng.NextDouble();
-        int pr = 5, pc = 6;
-        dy[pr * 12 + pc] = 1e6f; // channel 0
+        dy[pr * w + pc] = 1e6f; // channel 0
         var x = new float[s.InSize];
         for (int c = 0; c < 16; c++)
-            for (int i = 0; i < 12; i++)
-                for (int j = 0; j < 12; j++)
+            for (int i = 0; i < h; i++)
+                for (int j = 0; j < w; j++)
                 {
                     int u = pr - i + 1, v = pc - j + 1; // the tap of W'[c, 0] that links dy[0, p] to dx[c, i, j]
                     bool linked = u is >= 0 and < 3 && v is >= 0 and < 3;
-                    x[(c * 12 + i) * 12 + j] = !linked ? (float)rng.NextDouble() : weight[(0 * 16 + c) * 9 + (2 - u) * 3 + (2 - v)] == 0f ? 1f : 0f;
+                    x[(c * h + i) * w + j] = !linked ? (float)rng.NextDouble() : weight[(0 * 16 + c) * 9 + (2 - u) * 3 + (2 - v)] == 0f ? 1f : 0f;
                 }
         AssertRelevanceMatchesTheDirectSum(s, weight, dy, x);
     }
 
-    [Avx2Fact]
-    public void ZeroWeights_BothGuardsInOneCall_RelevanceMatchesTheDirectSum()
+    [Avx2Theory]
+    [InlineData(14)] // F(2x2)
+    [InlineData(17)] // F(4x4) with partial tiles
+    public void ZeroWeights_BothGuardsInOneCall_RelevanceMatchesTheDirectSum(int side)
     {
         // Pruned-relevance-like input: huge entries in two channels (their tiles fail the range guard),
         // 3x3 blocks of zeros, small noise elsewhere; the leak bound then flags outputs near the huge entries that the
         // range guard passed. Both guards run in this one call; x dx must stay within the direct sum's rounding of the
         // sample's largest.
         var rng = new Random(16);
-        var s = Same3x3(16, 16, 14, 14);
+        int plane = side * side;
+        var s = Same3x3(16, 16, side, side);
         var weight = Array.ConvertAll(KernelAssert.Random(rng, s.WeightSize), v => Math.Max(v, 0f));
         var dy = new float[s.OutSize];
         for (int i = 0; i < dy.Length; i++) dy[i] = 1e-3f * (float)rng.NextDouble();
-        dy[3 * 14 + 3] = 1e6f; // channel 0; few enough tiles fail the range guard for Winograd to run
-        dy[196 + 9 * 14 + 10] = 1e6f; // channel 1
+        dy[3 * side + 3] = 1e6f; // channel 0; few enough tiles fail the range guard for Winograd to run
+        dy[plane + 9 * side + 10] = 1e6f; // channel 1
         for (int k = 0; k < 5; k++)
         {
-            int r = rng.Next(12), c = rng.Next(12);
+            int r = rng.Next(side - 2), c = rng.Next(side - 2);
             for (int o = 0; o < 16; o++)
                 for (int i = r; i < r + 3; i++)
                     for (int j = c; j < c + 3; j++)
-                        dy[o * 196 + i * 14 + j] = 0f;
+                        dy[o * plane + i * side + j] = 0f;
         }
         var x = new float[s.InSize];
         for (int i = 0; i < x.Length; i++) x[i] = rng.Next(4) == 0 ? 0f : (float)rng.NextDouble();
@@ -332,12 +338,12 @@ public class TransposedWinogradTests
                     for (int j = pc - 1; j <= pc + 1; j++)
                     {
                         int u = pr - i + 1, v = pc - j + 1;
-                        x[(c * 14 + i) * 14 + j] = weight[(o * 16 + c) * 9 + (2 - u) * 3 + (2 - v)] == 0f ? 1f : 0f;
+                        x[(c * side + i) * side + j] = weight[(o * 16 + c) * 9 + (2 - u) * 3 + (2 - v)] == 0f ? 1f : 0f;
                     }
-        var peak = new float[196];
+        var peak = new float[plane];
         for (int o = 0; o < 16; o++)
-            for (int p = 0; p < 196; p++)
-                peak[p] = Math.Max(peak[p], Math.Abs(dy[o * 196 + p]));
+            for (int p = 0; p < plane; p++)
+                peak[p] = Math.Max(peak[p], Math.Abs(dy[o * plane + p]));
         var (recompute, _) = GuardTwin(peak, s, Winograd3x3.TileFor(s.InHeight, s.InWidth));
         Assert.NotEmpty(recompute); // the range guard has positions of its own in this call
 
@@ -361,13 +367,15 @@ public class TransposedWinogradTests
         }
     }
 
-    [Fact]
-    public void BackwardData_FactorsWithZeroWeights_ManySamplesAndThreads_MatchReference()
+    [Theory]
+    [InlineData(13, 11)] // F(2x2)
+    [InlineData(17, 18)] // F(4x4), partial tiles
+    public void BackwardData_FactorsWithZeroWeights_ManySamplesAndThreads_MatchReference(int h, int w)
     {
         // W+ kernels take the guarded path only with the factors: one shared operator, first used by several threads at
         // once (its transposed forms are built at that first call), three samples each with its own factors.
-        var rng = new Random(15);
-        var s = Same3x3(16, 24, 13, 11);
+        var rng = new Random(15 + h);
+        var s = Same3x3(16, 24, h, w);
         var weight = Array.ConvertAll(KernelAssert.Random(rng, s.WeightSize), v => Math.Max(v, 0f));
         var op = new ConvOperator(s, weight);
         const int batch = 3;
