@@ -47,8 +47,8 @@ public class LeanMemoryTests
     public void Explain_LargePlanes_LeanWinogradMatchesFast(string compositeName, string prune)
     {
         // 16 channels at 32 x 32: every 3x3 convolution of the lean model remakes its Winograd kernels per call in both
-        // directions (1024 positions: F(4x4) forwards, F(2x2) for W+ and W- with the leak guard, F(4x4) for Gamma's
-        // zero-free kernels), where the fast model keeps them; the explanations must still agree.
+        // directions (1024 positions: F(4x4) everywhere, for W+ and W- with F(4x4)'s leak guard), where the fast model
+        // keeps them; the explanations must still agree.
         var spec = TestModels.Residual(seed: 77, channels: 16, size: 32);
         var fast = Model.FromSpec(spec);
         var lean = Model.FromSpec(spec, new ModelOptions { Memory = MemoryMode.Lean });

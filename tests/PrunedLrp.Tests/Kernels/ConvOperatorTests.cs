@@ -357,8 +357,7 @@ public class ConvOperatorTests
         Assert.True(lean.PacksPerProduct);
         Assert.False(new ConvOperator(s, w).PacksPerProduct);
         // The larger of the two directions' needs: the forward's kernels and blocks, the transposed product's with its
-        // guards, sized for either tile (by shape: a variant with zero weights takes F(2x2), one without F(4x4)), so
-        // that every variant of the layer gets the same scratch.
+        // guards, by shape alone, so that every variant of the layer (with zero weights or without) gets the same scratch.
         int transposed = TransposedWinograd.LeanScratchLengthFor(s);
         Assert.Equal(Math.Max(LeanWinograd.Pays(s) ? new LeanWinograd(s).ScratchLength : 0, transposed), lean.ScratchLength(1));
         Assert.Equal(lean.ScratchLength(1), new ConvOperator(s, KernelAssert.Random(new Random(4), s.WeightSize), WeightMap.Identity).ScratchLength(1));
