@@ -10,6 +10,8 @@ namespace PrunedLrp.Kernels;
 /// <c>B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]</c>, <c>G = [1 0 0; 1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1]</c> and
 /// <c>A^T = [1 1 1 0; 0 1 -1 -1]</c>. The input and output transforms run on 8 horizontally adjacent tiles at once.
 /// </summary>
+// Each method writes every entry of its stackalloc'ed scratch before reading it, so the runtime need not zero it.
+[SkipLocalsInit]
 internal static unsafe class WinogradTransforms
 {
     /// <summary>U = G g G^T for 8 kernels at once, one per lane: g[t] holds entry t of each (row-major 3x3), u[4i + j]

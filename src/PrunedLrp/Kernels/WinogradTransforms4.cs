@@ -13,6 +13,9 @@ namespace PrunedLrp.Kernels;
 /// <c>A^T = [1 1 1 1 1 0; 0 1 -1 2 -2 0; 0 1 1 4 4 0; 0 1 -1 8 -8 1]</c>. The input and output transforms run on 8
 /// horizontally adjacent tiles at once.
 /// </summary>
+// Each method writes every entry of its stackalloc'ed scratch before reading it; without this attribute each call
+// zeroed it first (1.1 KB per input transform of 8 tiles, 0.8 KB per output transform): 1.4% of VGG-16's explain samples.
+[SkipLocalsInit]
 internal static unsafe class WinogradTransforms4
 {
     /// <summary>U = G g G^T for 8 kernels at once, one per lane: g[t] holds entry t of each (row-major 3x3), u[6i + j]
