@@ -30,7 +30,9 @@ internal static class CommonOptions
     {
         Description = "fast (default): keep the convolutions' packed, Winograd-transformed and rule-modified weights after "
             + "their first use (explaining then holds about 2-4x the conv weights on top of the model); lean: keep only the "
-            + "model's weights and pack (or Winograd-transform) them at every product (peak memory near weights + activations, slower)",
+            + "model's weights and pack (or Winograd-transform) them at every product (peak memory near weights + activations, "
+            + "slower per sample once fast's forms are made, but no time spent making them: for a run of a few samples it can be "
+            + "faster overall, see the README)",
         DefaultValueFactory = _ => "fast",
     };
 
