@@ -47,16 +47,16 @@ internal sealed class Workspace
         {
             var buffers = new float[slotSizes.Length][];
             for (int s = 0; s < buffers.Length; s++)
-                buffers[s] = new float[checked(Capacity * slotSizes[s])];
+                buffers[s] = Kernels.HugePages.ZeroedArray(checked(Capacity * slotSizes[s]));
             for (int id = 0; id < shapes.Length; id++)
                 Activations[id] = buffers[slotOf[id]];
         }
         else
         {
             for (int id = 0; id < shapes.Length; id++)
-                Activations[id] = new float[checked(Capacity * Model.NodeSizes[id])];
+                Activations[id] = Kernels.HugePages.ZeroedArray(checked(Capacity * Model.NodeSizes[id]));
         }
-        Scratch = new float[Math.Max(scratch, Math.Max(ForwardScratch(Capacity), extraScratch))];
+        Scratch = Kernels.HugePages.ZeroedArray(Math.Max(scratch, Math.Max(ForwardScratch(Capacity), extraScratch)));
         return true;
     }
 

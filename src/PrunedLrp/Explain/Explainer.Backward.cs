@@ -18,21 +18,21 @@ public sealed partial class Explainer
         if (_slotOf is null)
         {
             for (int id = 0; id < _relevance.Length; id++)
-                _relevance[id] = new float[capacity * _model.NodeSizes[id]];
+                _relevance[id] = Kernels.HugePages.ZeroedArray(capacity * _model.NodeSizes[id]);
         }
         else
         {
             // A loop, not a lambda: a closure over capacity would be allocated on every call, before the early return.
             var slots = new float[_slotSizes.Length][];
             for (int s = 0; s < slots.Length; s++)
-                slots[s] = new float[capacity * _slotSizes[s]];
+                slots[s] = Kernels.HugePages.ZeroedArray(capacity * _slotSizes[s]);
             for (int id = 0; id < _relevance.Length; id++)
                 _relevance[id] = slots[_slotOf[id]];
         }
-        _temp = new float[capacity * maxSize];
+        _temp = Kernels.HugePages.ZeroedArray(capacity * maxSize);
         // The second temporary serves only two-input nodes (Add); the mask and selection buffers only pruning.
         bool hasTwoInputNodes = _model.Layers.Any(l => l is { Inputs.Length: > 1 });
-        _temp2 = hasTwoInputNodes ? new float[capacity * maxSize] : [];
+        _temp2 = hasTwoInputNodes ? Kernels.HugePages.ZeroedArray(capacity * maxSize) : [];
         _mask = _pruning is { Mode: Pruning.PruneMode.M } ? new float[capacity * maxSize] : []; // PLRP-M only
         _keep = _pruning is null ? [] : new bool[maxSize];
         _keptStarts = _pruning is { Mode: Pruning.PruneMode.M } ? new int[capacity + 1] : [];

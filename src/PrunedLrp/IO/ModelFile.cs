@@ -49,8 +49,11 @@ public static class ModelFile
             throw new InvalidDataException($"{path}: file length: {length} bytes exceeds the limit of {MaxFileBytes}");
         // One float array holds the whole file, so parameters become slices of it without a second copy; the header
         // is parsed through a byte view of the same array.
-        var buffer = new float[(length + 3) / 4];
-        var bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(buffer.AsSpan())[..(int)length];
+        // Not zeroed first: the read writes every byte but the last float's padding, cleared here.
+        var buffer = Kernels.HugePages.PinnedUninitializedArray((int)((length + 3) / 4));
+        var all = System.Runtime.InteropServices.MemoryMarshal.AsBytes(buffer.AsSpan());
+        all[(int)length..].Clear();
+        var bytes = all[..(int)length];
         stream.ReadExactly(bytes);
         return ModelFileReader.Parse(bytes, path, buffer);
     }

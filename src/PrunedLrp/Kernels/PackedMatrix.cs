@@ -23,7 +23,7 @@ public sealed unsafe class PackedMatrix
         long length = (long)PaddedWidth * depth;
         if (length > Array.MaxLength - 16)
             throw new ArgumentOutOfRangeException(nameof(rows), $"a {rows}x{columns} matrix is too large to pack");
-        _data = GC.AllocateUninitializedArray<float>((int)length + 16, pinned: true);
+        _data = HugePages.PinnedUninitializedArray((int)length + 16);
     }
 
     /// <summary>True for a left operand (A, packed with <see cref="PackLeft"/>), false for a right operand (B).</summary>

@@ -81,7 +81,7 @@ internal sealed unsafe partial class Winograd3x3
         if (weight.Length != outChannels * inChannels * 9)
             throw new ArgumentException($"weight has {weight.Length} values, want {outChannels * inChannels * 9}", nameof(weight));
         // Kept in one pinned array, written by the code that writes the lean mode's kernels at every call.
-        _kernels = GC.AllocateUninitializedArray<float>(checked((int)KernelFloats), pinned: true);
+        _kernels = HugePages.PinnedUninitializedArray(checked((int)KernelFloats));
         fixed (float* w = weight)
         fixed (float* k = _kernels)
             PrepareKernels(w, WeightMap.Identity, k);
