@@ -9,8 +9,8 @@ namespace PrunedLrp.Kernels;
 /// </summary>
 /// <remarks>
 /// Fresh memory is what one-shot runs spend their time on: on the test VM, where a page fault is slow, loading
-/// VGG-16's 528 MB file took 2.26-2.30 s and 1.03-1.05 s with this advice, and a whole <c>plrp explain</c> of one image
-/// 4.21 s and 2.28 s (bench/results/huge-pages.md). The advice only matters where the system's
+/// VGG-16's 528 MB file took 2.27-2.94 s, and 0.57-0.60 s with this advice; a whole <c>plrp explain</c> of one image
+/// 4.33-4.60 s, and 2.20-2.41 s (bench/results/huge-pages.md). The advice only matters where the system's
 /// <c>transparent_hugepage/enabled</c> is <c>madvise</c> (as there; with <c>always</c> the kernel does it unasked,
 /// with <c>never</c> it does nothing). It changes no value: the buffers are zeroed or written as before. It is the C
 /// library's <c>madvise</c>, the system call wrapper the runtime itself uses, not a native library of ours; other

@@ -17,7 +17,7 @@ namespace PrunedLrp.Kernels;
 /// to 8 and 1/24): the rounding of patch entry j (in one dimension) reaches output a at most through
 /// <c>gain[a, j] = sum_ξ |A^T[a, ξ]| r_ξ |B^T[ξ, j]|</c> (<see cref="LargeTileGain"/>; r_ξ, the sum of row ξ of |G|,
 /// bounds row ξ of the transformed kernel in units of max |g|), up to 17.3 against F(2x2)'s 4. Summed over all entries
-/// and channels as above, that worst case flagged 89-98% of the outputs of VGG-16's W+ products, whose largest actual
+/// and channels as above, that worst case flagged 80-98% of the outputs of VGG-16's W+ products, whose largest actual
 /// error was 4e-7 to 1.4e-6 of the largest |x dx|, below <see cref="Share"/>. The many independent roundings of a
 /// dense patch add like a random walk, so this bound adds them in quadrature:
 /// <c>|error| &lt;= LargeTileLeak * max_c kappa_c |x[c, i]| * sqrt(sum_{j, k} gain[a, j]^2 gain[b, k]^2 Q[j, k])</c> for output
