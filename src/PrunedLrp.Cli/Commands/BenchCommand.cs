@@ -29,14 +29,18 @@ internal static class BenchCommand
         };
         var lrp = new LrpOptions();
         var command = new Command("bench", "Time forward and explain of a model: median, min and max over --runs after --warmup, "
-            + "and samples per second. Input: --input X.npy (first --batch samples, repeated if fewer) or seeded random values")
+            + "and samples per second; apart from those, the model load and each first call (what a run of one sample pays, "
+            + "in the fast mode the making of its weight forms). Input: --input X.npy (first --batch samples, repeated if fewer) "
+            + "or seeded random values")
         {
             model, memory, input, batch, warmup, runs, json, skipExplain, vsLrp,
         };
         lrp.AddTo(command);
         command.SetAction(parse => CliRunner.Run(parse, stderr, () =>
         {
+            long loadStart = Stopwatch.GetTimestamp();
             var m = CommonOptions.LoadModel(parse, model, memory);
+            double loadMs = Stopwatch.GetElapsedTime(loadStart).TotalMilliseconds;
             int n = parse.GetValue(batch), warm = parse.GetValue(warmup), count = parse.GetValue(runs);
             if (n < 1 || count < 1 || warm < 0)
                 throw new CliException("--batch and --runs must be >= 1, --warmup >= 0");
@@ -45,10 +49,10 @@ internal static class BenchCommand
             if (compare && (pruning is null || pruning.Mode == PruneMode.None || parse.GetValue(skipExplain)))
                 throw new CliException("--vs-lrp compares a pruned explain with plain LRP: give --prune lambda or m (and not --forward-only)");
             var x = MakeInput(parse.GetValue(input), m, n);
-            var forward = TimeForward(m, x, n, warm, count);
+            var (forward, firstForward) = TimeForward(m, x, n, warm, count);
             GC.Collect(); // the predictor's buffers, so that the explainer's can reuse their memory
             Timing? explain = null, lrpExplain = null;
-            double? ratio = null;
+            double? ratio = null, firstExplain = null;
             if (!parse.GetValue(skipExplain))
             {
                 var composite = lrp.BuildComposite(parse, m);
@@ -58,18 +62,18 @@ internal static class BenchCommand
                 if (compare)
                 {
                     var plain = new Explainer(m, composite, null, keepNodeRelevance: false);
-                    (explain, lrpExplain, ratio) = TimePair(pruned, () => plain.Explain(x, [], relevance), warm, count);
+                    (explain, lrpExplain, ratio, firstExplain) = TimePair(pruned, () => plain.Explain(x, [], relevance), warm, count);
                 }
                 else
                 {
-                    explain = Time(pruned, warm, count);
+                    (explain, firstExplain) = Time(pruned, warm, count);
                 }
             }
             var result = new BenchResult(parse.GetValue(model)!.Name, n, Environment.ProcessorCount, forward, explain,
                 parse.GetValue(lrp.Composite)!, parse.GetValue(lrp.Prune)!,
                 System.Runtime.Intrinsics.X86.Avx2.IsSupported, System.Runtime.Intrinsics.X86.Fma.IsSupported, IsAot,
                 m.Options.Memory.ToString().ToLowerInvariant(), PeakMemoryMB(), lrpExplain, ratio,
-                Gemm.UsesAvx512, CpuFeatures.CpuHasAvx512F());
+                Gemm.UsesAvx512, CpuFeatures.CpuHasAvx512F(), loadMs, firstForward, firstExplain);
             if (parse.GetValue(json))
             {
                 stdout.WriteLine(JsonSerializer.Serialize(result, BenchJsonContext.Default.BenchResult));
@@ -88,6 +92,12 @@ internal static class BenchCommand
                 Print(stdout, $"explain ({result.Composite}, plain LRP, alternating)", lrpExplain, n);
                 stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"pruned / LRP: {ratio:F2}x (median of {count} paired runs)"));
             }
+            // What a run of one sample pays on top of the medians: reading the file, and in the fast mode making the
+            // packed, Winograd-transformed and rule-modified weights at each direction's first call.
+            string firstCalls = string.Create(CultureInfo.InvariantCulture, $"not in the medians: model load {loadMs:F0} ms, first forward {firstForward:F0} ms");
+            if (firstExplain is double first)
+                firstCalls += string.Create(CultureInfo.InvariantCulture, $", first explain {first:F0} ms");
+            stdout.WriteLine(result.Memory == "fast" ? firstCalls + " (the first calls make the fast mode's weight forms)" : firstCalls);
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak memory (resident, whole process): {result.PeakMemoryMB} MB"));
             // Not when the tile was turned off by hand (PRUNEDLRP_AVX512=0): the build has it then.
             if (result.CpuAvx512 && !result.Avx512 && Environment.GetEnvironmentVariable("PRUNEDLRP_AVX512") != "0")
@@ -129,30 +139,35 @@ internal static class BenchCommand
 
     // The predictor lives only here: captured next to the explainer's state, it would stay reachable (its activations
     // and scratch resident) while the explain is timed, and the peak memory reported would be that of both.
-    static Timing TimeForward(Model model, float[] x, int batch, int warmup, int runs)
+    static (Timing Runs, double FirstMs) TimeForward(Model model, float[] x, int batch, int warmup, int runs)
     {
         var predictor = new Predictor(model);
         var logits = new float[batch * model.OutputSize];
         return Time(() => predictor.Predict(x, logits), warmup, runs);
     }
 
-    static Timing Time(Action action, int warmup, int runs)
+    // The runs after the warm-up, and the very first call (a warm-up call, or the first run when there is none).
+    static (Timing Runs, double FirstMs) Time(Action action, int warmup, int runs)
     {
-        for (int i = 0; i < warmup; i++)
+        double first = Measure(action);
+        for (int i = 1; i < warmup; i++)
             action();
         var ms = new double[runs];
         for (int i = 0; i < runs; i++)
-            ms[i] = Measure(action);
-        return Summarize(ms);
+            ms[i] = i == 0 && warmup == 0 ? first : Measure(action);
+        return (Summarize(ms), first);
     }
 
     // Alternates a and b call by call (warm-up too), so that both see the same machine state; the ratio is the median
     // of the per-pair ratios a / b, which a slow spell of the machine moves much less than a ratio of two medians.
-    static (Timing A, Timing B, double Ratio) TimePair(Action a, Action b, int warmup, int runs)
+    // Also returns a's first call (see Time); with no warm-up it is the first run's.
+    static (Timing A, Timing B, double Ratio, double FirstA) TimePair(Action a, Action b, int warmup, int runs)
     {
+        double firstA = 0;
         for (int i = 0; i < warmup; i++)
         {
-            a();
+            if (i == 0) firstA = Measure(a);
+            else a();
             b();
         }
         var msA = new double[runs];
@@ -166,7 +181,7 @@ internal static class BenchCommand
             (msA[i], msB[i]) = aFirst ? (first, second) : (second, first);
             ratios[i] = msA[i] / msB[i];
         }
-        return (Summarize(msA), Summarize(msB), Median(ratios));
+        return (Summarize(msA), Summarize(msB), Median(ratios), warmup > 0 ? firstA : msA[0]);
     }
 
     static double Measure(Action action)
@@ -197,10 +212,12 @@ internal sealed record Timing(double MedianMs, double MinMs, double MaxMs);
 /// <summary>What <c>plrp bench --json</c> prints (Avx2 / Fma: the instruction sets the kernels use; Aot: a Native AOT binary;
 /// Memory: fast or lean (--memory); PeakMemoryMB: the process's peak resident set after the runs, in MiB; with --vs-lrp,
 /// LrpExplain is plain LRP timed alternately with Explain, and PrunedOverLrp the median per-pair ratio; Avx512: the GEMM
-/// runs its AVX-512 tile; CpuAvx512: the CPU reports AVX-512, whether or not this build uses it).</summary>
+/// runs its AVX-512 tile; CpuAvx512: the CPU reports AVX-512, whether or not this build uses it; LoadMs: reading and
+/// validating the model file; FirstForwardMs, FirstExplainMs: the first call of each, which the medians leave out and
+/// which in the fast memory mode makes the weights' kept forms).</summary>
 internal sealed record BenchResult(string Model, int Batch, int Cores, Timing Forward, Timing? Explain, string Composite, string Prune,
     bool Avx2, bool Fma, bool Aot, string Memory, long PeakMemoryMB, Timing? LrpExplain = null, double? PrunedOverLrp = null,
-    bool Avx512 = false, bool CpuAvx512 = false);
+    bool Avx512 = false, bool CpuAvx512 = false, double LoadMs = 0, double FirstForwardMs = 0, double? FirstExplainMs = null);
 
 /// <summary>Source-generated JSON for AOT.</summary>
 [JsonSerializable(typeof(BenchResult))]

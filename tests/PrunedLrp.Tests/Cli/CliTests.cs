@@ -57,6 +57,26 @@ public class CliTests
         Assert.Equal("fast", root.GetProperty("Memory").GetString());
         // The test host's own peak counts too (the command runs in-process), so only a lower bound holds.
         Assert.True(root.GetProperty("PeakMemoryMB").GetInt64() > 0);
+        // The load and the first calls, which the medians leave out (the first calls here are warm-up calls).
+        foreach (string first in new[] { "LoadMs", "FirstForwardMs", "FirstExplainMs" })
+            Assert.True(root.GetProperty(first).GetDouble() > 0, first);
+    }
+
+    [Fact]
+    public void Bench_WithoutWarmUp_TheFirstCallIsTheFirstRun()
+    {
+        var (code, output, err) = CommandLine.Plrp("bench", "--model", Data("fashion", "model.plrp"), "--runs", "1", "--warmup", "0",
+            "--prune", "m", "--sparsity", "0.9", "--vs-lrp", "--json");
+        Assert.True(code == 0, err);
+        using var json = System.Text.Json.JsonDocument.Parse(output);
+        var root = json.RootElement;
+        Assert.Equal(root.GetProperty("Forward").GetProperty("MedianMs").GetDouble(), root.GetProperty("FirstForwardMs").GetDouble());
+        Assert.Equal(root.GetProperty("Explain").GetProperty("MedianMs").GetDouble(), root.GetProperty("FirstExplainMs").GetDouble());
+
+        var (textCode, text, textErr) = CommandLine.Plrp("bench", "--model", Data("fashion", "model.plrp"), "--runs", "2", "--forward-only");
+        Assert.True(textCode == 0, textErr);
+        Assert.Matches(@"not in the medians: model load \d+ ms, first forward \d+ ms \(the first calls make the fast mode's weight forms\)", text);
+        Assert.DoesNotContain("first explain", text, StringComparison.Ordinal);
     }
 
     [Fact]
