@@ -34,13 +34,19 @@ public class CliTests
         return flags?.Split(':', 2)[1].Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains(flag);
     }
 
+    // `plrp bench --json` on the Fashion-MNIST model with `args`, parsed.
+    static System.Text.Json.JsonElement BenchJson(params string[] args)
+    {
+        var (code, output, err) = CommandLine.Plrp(["bench", "--model", Data("fashion", "model.plrp"), .. args, "--json"]);
+        Assert.True(code == 0, err);
+        using var json = System.Text.Json.JsonDocument.Parse(output);
+        return json.RootElement.Clone();
+    }
+
     [Fact]
     public void Bench_Json_HasTimingsAndRuntimeState()
     {
-        var (code, output, err) = CommandLine.Plrp("bench", "--model", Data("fashion", "model.plrp"), "--runs", "3", "--warmup", "1", "--json");
-        Assert.True(code == 0, err);
-        using var json = System.Text.Json.JsonDocument.Parse(output);
-        var root = json.RootElement;
+        var root = BenchJson("--runs", "3", "--warmup", "1");
         foreach (string task in new[] { "Forward", "Explain" })
         {
             var t = root.GetProperty(task);
@@ -65,11 +71,7 @@ public class CliTests
     [Fact]
     public void Bench_WithoutWarmUp_TheFirstCallIsTheFirstRun()
     {
-        var (code, output, err) = CommandLine.Plrp("bench", "--model", Data("fashion", "model.plrp"), "--runs", "1", "--warmup", "0",
-            "--prune", "m", "--sparsity", "0.9", "--vs-lrp", "--json");
-        Assert.True(code == 0, err);
-        using var json = System.Text.Json.JsonDocument.Parse(output);
-        var root = json.RootElement;
+        var root = BenchJson("--runs", "1", "--warmup", "0", "--prune", "m", "--sparsity", "0.9", "--vs-lrp");
         Assert.Equal(root.GetProperty("Forward").GetProperty("MedianMs").GetDouble(), root.GetProperty("FirstForwardMs").GetDouble());
         Assert.Equal(root.GetProperty("Explain").GetProperty("MedianMs").GetDouble(), root.GetProperty("FirstExplainMs").GetDouble());
 
@@ -116,11 +118,7 @@ public class CliTests
     [Fact]
     public void Bench_VsLrp_TimesBothAndReportsTheirRatio()
     {
-        var (code, output, err) = CommandLine.Plrp("bench", "--model", Data("fashion", "model.plrp"), "--runs", "3", "--warmup", "1",
-            "--prune", "m", "--sparsity", "0.9", "--vs-lrp", "--json");
-        Assert.True(code == 0, err);
-        using var json = System.Text.Json.JsonDocument.Parse(output);
-        var root = json.RootElement;
+        var root = BenchJson("--runs", "3", "--warmup", "1", "--prune", "m", "--sparsity", "0.9", "--vs-lrp");
         double pruned = root.GetProperty("Explain").GetProperty("MedianMs").GetDouble();
         double plain = root.GetProperty("LrpExplain").GetProperty("MedianMs").GetDouble();
         double ratio = root.GetProperty("PrunedOverLrp").GetDouble();
