@@ -33,7 +33,7 @@ public sealed partial class Explainer
         // The second temporary serves only two-input nodes (Add); the mask and selection buffers only pruning.
         bool hasTwoInputNodes = _model.Layers.Any(l => l is { Inputs.Length: > 1 });
         _temp2 = hasTwoInputNodes ? Kernels.HugePages.ZeroedArray(capacity * maxSize) : [];
-        _mask = _pruning is { Mode: Pruning.PruneMode.M } ? new float[capacity * maxSize] : []; // PLRP-M only
+        _mask = _pruning is { Mode: Pruning.PruneMode.M } ? Kernels.HugePages.ZeroedArray(capacity * maxSize) : []; // PLRP-M only
         _keep = _pruning is null ? [] : new bool[maxSize];
         _keptStarts = _pruning is { Mode: Pruning.PruneMode.M } ? new int[capacity + 1] : [];
         _selectionScratch = _pruning is null ? [] : new float[Pruning.RelevanceSelection.BothSignsScratchLength(maxSize)];

@@ -105,10 +105,7 @@ internal static unsafe partial class SelectionMarking
             neg0 += x0 & Vector256.LessThan(x0, dtn);
             neg1 += x1 & Vector256.LessThan(x1, dtn);
         }
-        state.KeptPositive += Vector256.Sum(countPos);
-        state.KeptNegative += Vector256.Sum(countNeg);
-        state.PositiveSum += Vector256.Sum(pos0 + pos1);
-        state.NegativeSum += Vector256.Sum(neg0 + neg1);
+        state.AddRun(countPos, countNeg, pos0 + pos1, neg0 + neg1);
         return i;
     }
 
@@ -209,10 +206,7 @@ internal static unsafe partial class SelectionMarking
             neg0 += Vector256.WidenLower(xn);
             neg1 += Vector256.WidenUpper(xn);
         }
-        state.KeptPositive += Vector256.Sum(countPos);
-        state.KeptNegative += Vector256.Sum(countNeg);
-        state.PositiveSum += Vector256.Sum(pos0 + pos1);
-        state.NegativeSum += Vector256.Sum(neg0 + neg1);
+        state.AddRun(countPos, countNeg, pos0 + pos1, neg0 + neg1);
         return i;
     }
 
@@ -254,5 +248,15 @@ internal static unsafe partial class SelectionMarking
         public bool SawNaN;
 
         public readonly SelectionResult ToResult() => new(KeptPositive, KeptNegative, 0, PositiveSum, 0, NegativeSum);
+
+        // A vector run's tallies, lane sums folded in once the run ends (the runs keep their own accumulators as locals,
+        // so that they stay in registers).
+        public void AddRun(Vector256<int> keptPositive, Vector256<int> keptNegative, Vector256<double> positiveSum, Vector256<double> negativeSum)
+        {
+            KeptPositive += Vector256.Sum(keptPositive);
+            KeptNegative += Vector256.Sum(keptNegative);
+            PositiveSum += Vector256.Sum(positiveSum);
+            NegativeSum += Vector256.Sum(negativeSum);
+        }
     }
 }
