@@ -351,15 +351,25 @@ public sealed unsafe partial class ConvOperator
     }
 
     // W'[c, (o*kH + u)*kW + v] = W[o, c, kH-1-u, kW-1-v] for one group: the kernel of the stride-1 transposed convolution.
+    // In bands of 16 input channels, so that the writes run along 16 rows of W' at once instead of jumping a whole row
+    // of W' per value (with o outside c, the first calls of a ResNet-50 explain spent 6% of their time here).
     static void FlipTranspose(in ConvShape s, ReadOnlySpan<float> wg, Span<float> flipped)
     {
+        const int band = 16;
         int kh = s.KernelHeight, kw = s.KernelWidth, area = kh * kw;
         int cinG = s.InChannels / s.Groups, coutG = s.OutChannels / s.Groups;
-        for (int o = 0; o < coutG; o++)
-        for (int c = 0; c < cinG; c++)
-        for (int u = 0; u < kh; u++)
-        for (int v = 0; v < kw; v++)
-            flipped[c * coutG * area + (o * kh + u) * kw + v] = wg[((o * cinG + c) * kh + kh - 1 - u) * kw + kw - 1 - v];
+        for (int c0 = 0; c0 < cinG; c0 += band)
+        {
+            int c1 = Math.Min(cinG, c0 + band);
+            for (int o = 0; o < coutG; o++)
+            for (int c = c0; c < c1; c++)
+            {
+                var source = wg.Slice((o * cinG + c) * area, area);
+                var target = flipped.Slice((c * coutG + o) * area, area);
+                for (int i = 0; i < area; i++)
+                    target[i] = source[area - 1 - i]; // (u, v) -> (kH-1-u, kW-1-v) reverses the row-major kernel
+            }
+        }
     }
 
     // dx[c, i, j] = sum_{o, u, v} W'[c, o, u, v] dy[o, i - pt' + u*dh, j - pl' + v*dw] with pt' = dh*(kH-1) - pt: a

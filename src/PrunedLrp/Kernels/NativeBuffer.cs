@@ -15,6 +15,9 @@ internal readonly unsafe struct NativeBuffer : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         Length = checked((int)length);
         Pointer = (float*)NativeMemory.Alloc((nuint)Math.Max(length, 1), sizeof(float));
+        // Large ones come fresh from the system at each allocation (the C library maps them and unmaps them on free),
+        // so every preparation of a layer would fault each of their 4 KB pages in again.
+        HugePages.Advise(Pointer, length * sizeof(float));
     }
 
     /// <summary>The first float (null for a default buffer).</summary>

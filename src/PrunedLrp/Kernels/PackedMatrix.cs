@@ -10,8 +10,8 @@ namespace PrunedLrp.Kernels;
 /// </summary>
 public sealed unsafe class PackedMatrix
 {
-    // Pinned (POH) so the packed panels have a stable address for the unsafe driver.
-    readonly float[] _data;
+    // Pinned (POH) so the packed panels have a stable address for the unsafe driver; 64-byte aligned.
+    readonly PinnedFloats _data;
 
     PackedMatrix(bool isLeft, int rows, int columns)
     {
@@ -23,7 +23,7 @@ public sealed unsafe class PackedMatrix
         long length = (long)PaddedWidth * depth;
         if (length > Array.MaxLength - 16)
             throw new ArgumentOutOfRangeException(nameof(rows), $"a {rows}x{columns} matrix is too large to pack");
-        _data = HugePages.PinnedUninitializedArray((int)length + 16);
+        _data = FormArena.Rent((int)length);
     }
 
     /// <summary>True for a left operand (A, packed with <see cref="PackLeft"/>), false for a right operand (B).</summary>
@@ -39,7 +39,7 @@ public sealed unsafe class PackedMatrix
     internal int PaddedWidth { get; }
 
     /// <summary>The first packed float, 64-byte aligned.</summary>
-    internal float* Data => (float*)(((nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_data)) + 63) & ~(nint)63);
+    internal float* Data => _data.Pointer;
 
     /// <summary>
     /// Packs op(A) (m x k) as a left operand: op(A)[i, p] = <paramref name="a"/>[i * lda + p], or

@@ -42,7 +42,7 @@ internal sealed unsafe partial class Winograd3x3
     /// the two threads gets several blocks and their data stays in the shared L3).</summary>
     public const int ThreadBlockFloats = 3 << 19;
 
-    readonly float[] _kernels = []; // pinned, as PrepareKernels writes them; empty when each Run is given its own
+    readonly PinnedFloats _kernels; // as PrepareKernels writes them; empty when each Run is given its own
     readonly int _tile, _elements; // m, and (m + 2)^2 transformed elements per tile
     readonly int _inChannels, _outChannels, _inHeight, _inWidth, _outHeight, _outWidth, _padTop, _padLeft;
     readonly int _tileRows, _tileColumns, _blockRows, _rowLength;
@@ -81,10 +81,9 @@ internal sealed unsafe partial class Winograd3x3
         if (weight.Length != outChannels * inChannels * 9)
             throw new ArgumentException($"weight has {weight.Length} values, want {outChannels * inChannels * 9}", nameof(weight));
         // Kept in one pinned array, written by the code that writes the lean mode's kernels at every call.
-        _kernels = HugePages.PinnedUninitializedArray(checked((int)KernelFloats));
+        _kernels = FormArena.Rent(checked((int)KernelFloats));
         fixed (float* w = weight)
-        fixed (float* k = _kernels)
-            PrepareKernels(w, WeightMap.Identity, k);
+            PrepareKernels(w, WeightMap.Identity, _kernels.Pointer);
     }
 
     /// <summary>
@@ -179,8 +178,8 @@ internal sealed unsafe partial class Winograd3x3
     {
         if (_kernels.Length == 0)
             throw new InvalidOperationException("this convolution keeps no kernels: pass them (WithKernelsPerCall, PrepareKernels)");
-        fixed (float* k = _kernels)
-            Run(x, bias, y, scratch, rectify, k);
+        Run(x, bias, y, scratch, rectify, _kernels.Pointer);
+        GC.KeepAlive(this); // the kernels' (possibly shared) block lives as long as this operator
     }
 
     /// <summary><see cref="Run(float*, float*, float*, float*, bool)"/> with the transformed kernels that

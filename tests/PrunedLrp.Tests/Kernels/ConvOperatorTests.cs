@@ -105,6 +105,26 @@ public class ConvOperatorTests
     public void ForwardAndBackward_FixedShapes_MatchReference(ConvShape shape, int batch) =>
         CheckAgainstReference(new Random(shape.GetHashCode()), shape, batch);
 
+    // The stride-2 gathers of the column matrix step 8 outputs at a time and mask the steps that reach past either end
+    // of an input row or past a run of a panel: every input width up to 40 (output rows of 1 to 20, so runs of every
+    // length and offset in a 16-column panel), left pads 0 to 3, kernel widths 1, 3 and 7.
+    [Theory]
+    [InlineData(1, 0)]
+    [InlineData(3, 1)]
+    [InlineData(3, 0)]
+    [InlineData(7, 3)]
+    [InlineData(7, 2)]
+    [InlineData(1, 1)]
+    public void Forward_StrideTwoEveryWidth_MatchesReference(int kernel, int pad)
+    {
+        var rng = new Random(kernel * 10 + pad);
+        for (int width = 1; width <= 40; width++)
+        {
+            if (width + 2 * pad < kernel) continue;
+            CheckAgainstReference(rng, Shape(2, 7, 1, 5, width, kernel == 7 ? 3 : kernel, kernel, 2, 2, 1, 1, pad, pad + width % 2, 1, 1), 1);
+        }
+    }
+
     [Theory]
     [MemberData(nameof(RandomCases))]
     public void BackwardData_IsAdjointOfForward(int seed, bool twoD)

@@ -57,6 +57,23 @@ public class GemmTests
         }
     }
 
+    // A last column panel of 1 to 4 columns (n = 16 j + 1..4) runs the column edge tile; with one column it steps
+    // through k 8 rows at a time with plain loads and loads the last row masked: every depth from 0 to 40 and around
+    // the depth block, every row count of a row panel.
+    [Theory]
+    [InlineData(1)]
+    [InlineData(17)]
+    [InlineData(49)]
+    [InlineData(20)]
+    public void Multiply_FewColumnEdge_EveryDepth_MatchesReference(int n)
+    {
+        var rng = new Random(n);
+        int[] depths = [.. Enumerable.Range(0, 41), 255, 256, 257, 263];
+        foreach (int k in depths)
+        foreach (int m in new[] { 2, 5, 6, 13 })
+            Check(rng, transA: rng.Next(2) == 0, transB: rng.Next(2) == 0, m, n, k, accumulate: rng.Next(2) == 0);
+    }
+
     [Theory]
     [InlineData(false, false, 1, 2100, 40)]   // n > NC: several column blocks, one row
     [InlineData(true, false, 250, 37, 600)]   // m > 2 MC, k > 2 KC

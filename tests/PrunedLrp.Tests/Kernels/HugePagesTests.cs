@@ -7,7 +7,7 @@ namespace PrunedLrp.Tests.Kernels;
 /// huge pages the advice reaches the kernel (the range's mapping carries the <c>hg</c> flag in /proc/self/smaps).</summary>
 public unsafe class HugePagesTests
 {
-    const string ThpSetting = "/sys/kernel/mm/transparent_hugepage/enabled";
+    internal const string ThpSetting = "/sys/kernel/mm/transparent_hugepage/enabled";
 
     [Theory]
     [InlineData(0)]
@@ -72,7 +72,7 @@ public unsafe class HugePagesTests
     }
 
     // The VmFlags line of the mapping in /proc/self/smaps that holds `address`.
-    static string? VmFlagsOf(long address)
+    internal static string? VmFlagsOf(long address)
     {
         bool inside = false;
         foreach (string line in File.ReadLines("/proc/self/smaps"))

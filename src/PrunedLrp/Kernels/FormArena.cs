@@ -1,0 +1,70 @@
+namespace PrunedLrp.Kernels;
+
+/// <summary>
+/// Memory for the weight forms a model keeps once made (packed matrices, Winograd-transformed kernels): forms of at
+/// least <see cref="HugePages.MinBytes"/> get a pinned array of their own, advised for huge pages as before; smaller
+/// ones are cut, 64-byte aligned, from shared pinned blocks of <see cref="BlockFloats"/> floats that are advised as a
+/// whole, so that they too are written through huge pages.
+/// </summary>
+/// <remarks>
+/// Why: the first call of the fast mode writes all its forms into fresh memory, and where page faults are slow (the
+/// test VM) those faults were most of its time. After the large forms got huge pages, a one-image ResNet-50 explain
+/// still took about 100,000 faults of 4 KB, most of them in its many forms below 4 MB (1x1 layers of 64 to 512
+/// channels, Winograd kernels of the early layers). A form keeps its block alive; the arena holds the block it is
+/// filling only weakly, so a block whose forms are all gone is collected. Blocks are not shared when huge pages are
+/// off (<see cref="HugePages.Enabled"/>): then every form has its own array, as before.
+/// </remarks>
+internal static class FormArena
+{
+    /// <summary>Floats per shared block (32 MB): 16 huge pages, a small part of any model whose forms fill it.</summary>
+    public const int BlockFloats = 8 << 20;
+
+    const int AlignFloats = 16; // 64 bytes
+
+    static readonly Lock s_lock = new();
+    static readonly WeakReference<float[]?> s_block = new(null);
+    static int s_used; // floats of s_block handed out (aligned)
+
+    /// <summary><paramref name="length"/> uninitialized floats, pinned, starting 64-byte aligned.</summary>
+    public static PinnedFloats Rent(int length)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        if (!HugePages.Enabled)
+            return Aligned(HugePages.PinnedUninitializedArray(checked(length + AlignFloats)), 0, length, 64);
+        if ((long)length * sizeof(float) >= HugePages.MinBytes)
+            return HugePageAligned(length);
+        lock (s_lock)
+        {
+            if (!s_block.TryGetTarget(out var block) || s_used + length > block.Length)
+            {
+                var fresh = HugePageAligned(BlockFloats);
+                (block, s_used) = (fresh.Block!, fresh.Offset);
+                s_block.SetTarget(block);
+            }
+            var slice = new PinnedFloats(block, s_used, length);
+            s_used = Math.Min(block.Length, s_used + RoundUp(length));
+            return slice;
+        }
+    }
+
+    static int RoundUp(int length) => (length + AlignFloats - 1) / AlignFloats * AlignFloats;
+
+    // length floats from a 2 MB boundary of an array advised for huge pages: without the alignment the first and the
+    // last part of an array (up to 2 MB each) take 4 KB pages, half of a 4 MB form. The floats before the boundary are
+    // never touched, so they take no memory.
+    static PinnedFloats HugePageAligned(int length)
+    {
+        const int hugePage = 2 << 20;
+        var array = HugePages.PinnedUninitializedArray(checked(length + hugePage / sizeof(float)));
+        return Aligned(array, 0, length, hugePage);
+    }
+
+    // The slice of length floats from the first boundary of `alignment` bytes at or after array[start] (which the
+    // array's length leaves room for).
+    static unsafe PinnedFloats Aligned(float[] array, int start, int length, int alignment)
+    {
+        var probe = new PinnedFloats(array, start, 0);
+        int shift = (int)((alignment - ((nint)probe.Pointer & (alignment - 1))) & (alignment - 1)) / sizeof(float);
+        return new PinnedFloats(array, start + shift, length);
+    }
+}
