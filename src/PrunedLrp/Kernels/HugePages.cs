@@ -5,7 +5,8 @@ namespace PrunedLrp.Kernels;
 /// <summary>
 /// Asks Linux to back large, long-lived buffers (the model file, packed and Winograd-transformed weights, activations
 /// and relevance) with transparent huge pages, <c>madvise(MADV_HUGEPAGE)</c>, before they are first written: the first
-/// write then takes one page fault per 2 MB instead of one per 4 KB.
+/// write then takes one page fault per 2 MB instead of one per 4 KB. Weight forms below <see cref="MinBytes"/> get
+/// huge pages through the shared blocks of <see cref="FormArena"/>.
 /// </summary>
 /// <remarks>
 /// Fresh memory is what one-shot runs spend their time on: on the test VM, where a page fault is slow, loading
