@@ -147,7 +147,7 @@ public sealed unsafe partial class ConvOperator
                 int coutG = s.OutChannels / s.Groups, k = ColumnRows(s);
                 var forward = new PackedMatrix[s.Groups];
                 for (int g = 0; g < forward.Length; g++)
-                    forward[g] = PackedMatrix.PackLeft(false, coutG, k, weight.Slice(g * coutG * k, coutG * k), k);
+                    forward[g] = PackedMatrix.PackLeft(false, coutG, k, weight.Slice(g * coutG * k, coutG * k), k, modelForm: true);
                 _forward = forward;
             }
             written.Dispose();
@@ -173,11 +173,11 @@ public sealed unsafe partial class ConvOperator
                 if (_transposedConv)
                 {
                     FlipTranspose(s, wg, flipped);
-                    backward[g] = PackedMatrix.PackLeft(false, k / area, coutG * area, flipped, coutG * area);
+                    backward[g] = PackedMatrix.PackLeft(false, k / area, coutG * area, flipped, coutG * area, modelForm: true);
                 }
                 else
                 {
-                    backward[g] = PackedMatrix.PackLeft(true, k, coutG, wg, k);
+                    backward[g] = PackedMatrix.PackLeft(true, k, coutG, wg, k, modelForm: true);
                 }
             }
             _backward = backward;

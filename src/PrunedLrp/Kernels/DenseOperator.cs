@@ -90,8 +90,8 @@ public sealed class DenseOperator
     PackedMatrix Pack(ref PackedMatrix? slot, bool transpose)
     {
         var packed = transpose
-            ? PackedMatrix.PackRight(true, InFeatures, OutFeatures, _weight.Span, InFeatures)
-            : PackedMatrix.PackRight(false, OutFeatures, InFeatures, _weight.Span, InFeatures);
+            ? PackedMatrix.PackRight(true, InFeatures, OutFeatures, _weight.Span, InFeatures, modelForm: true)
+            : PackedMatrix.PackRight(false, OutFeatures, InFeatures, _weight.Span, InFeatures, modelForm: true);
         return Interlocked.CompareExchange(ref slot, packed, null) ?? packed;
     }
 

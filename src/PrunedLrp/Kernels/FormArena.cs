@@ -25,11 +25,13 @@ internal static class FormArena
     static readonly WeakReference<float[]?> s_block = new(null);
     static int s_used; // floats of s_block handed out (aligned)
 
-    /// <summary><paramref name="length"/> uninitialized floats, pinned, starting 64-byte aligned.</summary>
-    public static PinnedFloats Rent(int length)
+    /// <summary><paramref name="length"/> uninitialized floats, pinned, starting 64-byte aligned; with
+    /// <paramref name="shared"/> false, in an array of their own even when small (for memory whose lifetime is not a
+    /// model's: a small form that outlives its neighbours keeps their whole block alive).</summary>
+    public static PinnedFloats Rent(int length, bool shared = true)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
-        if (!HugePages.Enabled)
+        if (!HugePages.Enabled || (!shared && (long)length * sizeof(float) < HugePages.MinBytes))
             return Aligned(HugePages.PinnedUninitializedArray(checked(length + AlignFloats)), 0, length, 64);
         if ((long)length * sizeof(float) >= HugePages.MinBytes)
             return HugePageAligned(length);

@@ -49,7 +49,7 @@ public static unsafe class Gemm
         }
     }
 
-    /// <summary><c>C (+)= A op(B)</c> with a pre-packed left operand A (m x k, from <see cref="PackedMatrix.PackLeft"/>).</summary>
+    /// <summary><c>C (+)= A op(B)</c> with a pre-packed left operand A (m x k, from <see cref="PackedMatrix.PackLeft(bool, int, int, ReadOnlySpan{float}, int)"/>).</summary>
     public static void Multiply(PackedMatrix a, bool transB, int n, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate)
     {
         if (!a.IsLeftOperand) throw new ArgumentException("the matrix was packed as a right operand", nameof(a));
@@ -67,7 +67,7 @@ public static unsafe class Gemm
         GC.KeepAlive(a);
     }
 
-    /// <summary><c>C (+)= op(A) B</c> with a pre-packed right operand B (k x n, from <see cref="PackedMatrix.PackRight"/>).</summary>
+    /// <summary><c>C (+)= op(A) B</c> with a pre-packed right operand B (k x n, from <see cref="PackedMatrix.PackRight(bool, int, int, ReadOnlySpan{float}, int)"/>).</summary>
     public static void Multiply(bool transA, int m, ReadOnlySpan<float> a, int lda, PackedMatrix b, Span<float> c, int ldc, bool accumulate)
     {
         if (b.IsLeftOperand) throw new ArgumentException("the matrix was packed as a left operand", nameof(b));

@@ -13,7 +13,7 @@ public sealed unsafe class PackedMatrix
     // Pinned (POH) so the packed panels have a stable address for the unsafe driver; 64-byte aligned.
     readonly PinnedFloats _data;
 
-    PackedMatrix(bool isLeft, int rows, int columns)
+    PackedMatrix(bool isLeft, int rows, int columns, bool modelForm)
     {
         IsLeftOperand = isLeft;
         Rows = rows;
@@ -23,10 +23,10 @@ public sealed unsafe class PackedMatrix
         long length = (long)PaddedWidth * depth;
         if (length > Array.MaxLength - 16)
             throw new ArgumentOutOfRangeException(nameof(rows), $"a {rows}x{columns} matrix is too large to pack");
-        _data = FormArena.Rent((int)length);
+        _data = FormArena.Rent((int)length, shared: modelForm);
     }
 
-    /// <summary>True for a left operand (A, packed with <see cref="PackLeft"/>), false for a right operand (B).</summary>
+    /// <summary>True for a left operand (A, packed with <see cref="PackLeft(bool, int, int, ReadOnlySpan{float}, int)"/>), false for a right operand (B).</summary>
     public bool IsLeftOperand { get; }
 
     /// <summary>Rows of op(X): m for a left operand, k for a right operand.</summary>
@@ -45,10 +45,15 @@ public sealed unsafe class PackedMatrix
     /// Packs op(A) (m x k) as a left operand: op(A)[i, p] = <paramref name="a"/>[i * lda + p], or
     /// [p * lda + i] when <paramref name="transA"/>.
     /// </summary>
-    public static PackedMatrix PackLeft(bool transA, int m, int k, ReadOnlySpan<float> a, int lda)
+    public static PackedMatrix PackLeft(bool transA, int m, int k, ReadOnlySpan<float> a, int lda) =>
+        PackLeft(transA, m, k, a, lda, modelForm: false);
+
+    /// <summary><see cref="PackLeft(bool, int, int, ReadOnlySpan{float}, int)"/>; a <paramref name="modelForm"/> (kept
+    /// as long as its model) may share a huge-page block with other forms (<see cref="FormArena"/>).</summary>
+    internal static PackedMatrix PackLeft(bool transA, int m, int k, ReadOnlySpan<float> a, int lda, bool modelForm)
     {
         Gemm.CheckOperand(transA, m, k, a.Length, lda, nameof(a));
-        var packed = new PackedMatrix(true, m, k);
+        var packed = new PackedMatrix(true, m, k, modelForm);
         fixed (float* pa = a)
         {
             float* dst = packed.Data;
@@ -66,10 +71,15 @@ public sealed unsafe class PackedMatrix
     /// Packs op(B) (k x n) as a right operand: op(B)[p, j] = <paramref name="b"/>[p * ldb + j], or
     /// [j * ldb + p] when <paramref name="transB"/>.
     /// </summary>
-    public static PackedMatrix PackRight(bool transB, int k, int n, ReadOnlySpan<float> b, int ldb)
+    public static PackedMatrix PackRight(bool transB, int k, int n, ReadOnlySpan<float> b, int ldb) =>
+        PackRight(transB, k, n, b, ldb, modelForm: false);
+
+    /// <summary><see cref="PackRight(bool, int, int, ReadOnlySpan{float}, int)"/>; a <paramref name="modelForm"/> may
+    /// share a huge-page block with other forms (<see cref="FormArena"/>).</summary>
+    internal static PackedMatrix PackRight(bool transB, int k, int n, ReadOnlySpan<float> b, int ldb, bool modelForm)
     {
         Gemm.CheckOperand(transB, k, n, b.Length, ldb, nameof(b));
-        var packed = new PackedMatrix(false, k, n);
+        var packed = new PackedMatrix(false, k, n, modelForm);
         fixed (float* pb = b)
         {
             float* dst = packed.Data;
@@ -83,7 +93,7 @@ public sealed unsafe class PackedMatrix
         return packed;
     }
 
-    /// <summary>Copies a left operand back out, row-major: <c>a[i * k + p] = op(A)[i, p]</c> (the inverse of <see cref="PackLeft"/>).</summary>
+    /// <summary>Copies a left operand back out, row-major: <c>a[i * k + p] = op(A)[i, p]</c> (the inverse of <see cref="PackLeft(bool, int, int, ReadOnlySpan{float}, int)"/>).</summary>
     internal void UnpackLeft(Span<float> a)
     {
         if (!IsLeftOperand)

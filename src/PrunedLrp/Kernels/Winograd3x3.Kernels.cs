@@ -26,7 +26,7 @@ internal sealed unsafe partial class Winograd3x3
     /// <summary>
     /// Writes the transformed kernels of <c>map(w)</c> (w [outC, inC, 3, 3]) at <paramref name="kernels"/>
     /// (<see cref="KernelFloats"/> floats), each U_ξ packed as the left operand of its product
-    /// (<see cref="PackedMatrix.PackLeft"/>'s layout), <see cref="KernelStride"/> floats apart. The constructor keeps its
+    /// (<see cref="PackedMatrix.PackLeft(bool, int, int, ReadOnlySpan{float}, int)"/>'s layout), <see cref="KernelStride"/> floats apart. The constructor keeps its
     /// own kernels this way, so the lean mode's per-call kernels give the same bits.
     /// </summary>
     /// <remarks>One pass over the weights, on both kernel threads (by row panels of U). The MR kernels of a row panel

@@ -66,6 +66,16 @@ public unsafe class FormArenaTests
     }
 
     [Fact]
+    public void Rent_NotShared_GetsAnArrayOfItsOwn()
+    {
+        var first = FormArena.Rent(1000, shared: false);
+        var second = FormArena.Rent(1000, shared: false);
+        Assert.NotSame(first.Block, second.Block);
+        Assert.True(first.Block!.Length < FormArena.BlockFloats); // not a shared block
+        Assert.Equal(0, (nint)first.Pointer & 63);
+    }
+
+    [Fact]
     public void Rent_NegativeLength_Throws() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => FormArena.Rent(-1));
 
