@@ -54,17 +54,46 @@ public sealed unsafe class PackedMatrix
     {
         Gemm.CheckOperand(transA, m, k, a.Length, lda, nameof(a));
         var packed = new PackedMatrix(true, m, k, modelForm);
+        if (m == 0 || k == 0) return packed;
         fixed (float* pa = a)
         {
-            float* dst = packed.Data;
-            for (int pc = 0, step = DepthStep(k); pc < k; pc += step)
+            int step = DepthStep(k), panels = (m + MR - 1) / MR;
+            var job = new PackLeftJob
             {
-                int kc = Math.Min(step, k - pc);
-                float* src = transA ? pa + (long)pc * lda : pa + pc;
-                GemmPacking.PackA(src, lda, transA, m, kc, dst + (long)pc * packed.PaddedWidth);
-            }
+                Source = pa, Destination = packed.Data, Lda = lda, Trans = transA, M = m, K = k, Step = step,
+                PaddedWidth = packed.PaddedWidth,
+                // Two halves of the row panels per depth block, so that even one block keeps both threads busy.
+                Parts = panels >= 2 ? 2 : 1,
+            };
+            int chunks = (k + step - 1) / step * job.Parts;
+            // A model's first call packs hundreds of MB of forms into fresh memory; on two threads the kernel's zeroing
+            // of those pages is split between them too. Small matrices are not worth the hand-over.
+            if ((long)m * k < ParallelPackFloats || !KernelWorker.TryRun(&PackLeftChunk, &job, chunks))
+                for (int chunk = 0; chunk < chunks; chunk++) PackLeftChunk(&job, chunk);
         }
         return packed;
+    }
+
+    /// <summary>Below this many floats a matrix is packed on the calling thread alone.</summary>
+    const long ParallelPackFloats = 1 << 16;
+
+    struct PackLeftJob
+    {
+        public float* Source, Destination;
+        public int Lda, M, K, Step, PaddedWidth, Parts;
+        public bool Trans;
+    }
+
+    // Chunk = depth block * Parts + part: rows of the part's whole row panels, depth [pc, pc + kc).
+    static void PackLeftChunk(void* context, int chunk)
+    {
+        ref var j = ref *(PackLeftJob*)context;
+        int pc = chunk / j.Parts * j.Step, part = chunk % j.Parts, kc = Math.Min(j.Step, j.K - pc);
+        int panels = (j.M + MR - 1) / MR, r0 = panels * part / j.Parts * MR, r1 = Math.Min(j.M, panels * (part + 1) / j.Parts * MR);
+        if (r0 >= r1) return;
+        float* src = j.Trans ? j.Source + (long)pc * j.Lda + r0 : j.Source + (long)r0 * j.Lda + pc;
+        // Depth block pc holds its row panels one after another, MR x kc floats each (GemmPacking.PackA).
+        GemmPacking.PackA(src, j.Lda, j.Trans, r1 - r0, kc, j.Destination + (long)pc * j.PaddedWidth + (long)r0 * kc);
     }
 
     /// <summary>

@@ -119,6 +119,10 @@ public class GemmTests
     [InlineData(7, 13, false)]
     [InlineData(13, 515, true)]  // three depth blocks, a partial row panel
     [InlineData(12, 257, false)]
+    [InlineData(301, 700, false)]  // packed on two threads: 3 depth blocks, each in two halves of row panels
+    [InlineData(301, 700, true)]
+    [InlineData(5, 20000, false)]  // one row panel: the depth blocks alone split the work
+    [InlineData(7, 9400, true)]    // two row panels, the second partial
     public void UnpackLeft_ReturnsThePackedMatrix(int m, int k, bool transA)
     {
         var rng = new Random(m * 1000 + k);
