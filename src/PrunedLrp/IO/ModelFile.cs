@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using PrunedLrp.Graph;
 
 namespace PrunedLrp.IO;
@@ -43,19 +44,18 @@ public static class ModelFile
     /// <exception cref="InvalidDataException">The file is truncated, corrupted or describes an invalid graph.</exception>
     public static ModelSpec Read(string path)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
-        long length = stream.Length;
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
+        long length = RandomAccess.GetLength(handle);
         if (length > MaxFileBytes)
             throw new InvalidDataException($"{path}: file length: {length} bytes exceeds the limit of {MaxFileBytes}");
         // One float array holds the whole file, so parameters become slices of it without a second copy; the header
         // is parsed through a byte view of the same array.
         // Not zeroed first: the read writes every byte but the last float's padding, cleared here.
         var buffer = Kernels.HugePages.PinnedUninitializedArray((int)((length + 3) / 4));
-        var all = System.Runtime.InteropServices.MemoryMarshal.AsBytes(buffer.AsSpan());
+        var all = MemoryMarshal.AsBytes(buffer.AsSpan());
         all[(int)length..].Clear();
-        var bytes = all[..(int)length];
-        stream.ReadExactly(bytes);
-        return ModelFileReader.Parse(bytes, path, buffer);
+        uint checksum = ModelFileLoader.ReadAndChecksum(handle, path, buffer, (int)length);
+        return ModelFileReader.Parse(all[..(int)length], path, buffer, length >= ModelFileLayout.ChecksumSize ? checksum : null);
     }
 
     /// <summary>Reads and validates a model file held in memory; <paramref name="source"/> names it in messages.</summary>

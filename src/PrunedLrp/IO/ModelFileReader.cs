@@ -13,10 +13,12 @@ internal static class ModelFileReader
     readonly record struct ParamRef(long Start, int Count);
 
     /// <summary>Parses <paramref name="file"/>. When <paramref name="fileAsFloats"/> is the float array whose bytes are
-    /// <paramref name="file"/>, parameters are slices of it; otherwise the blob is copied once into a new array.</summary>
-    public static ModelSpec Parse(ReadOnlySpan<byte> file, string source, float[]? fileAsFloats)
+    /// <paramref name="file"/>, parameters are slices of it; otherwise the blob is copied once into a new array.
+    /// <paramref name="checksum"/>, when given, is the CRC-32 of all but the file's last 4 bytes, computed as it was
+    /// read (<see cref="ModelFile.Read(string)"/>); otherwise it is computed here.</summary>
+    public static ModelSpec Parse(ReadOnlySpan<byte> file, string source, float[]? fileAsFloats, uint? checksum = null)
     {
-        var header = ReadHeader(file, source);
+        var header = ReadHeader(file, source, checksum);
         var cursor = new ModelFileCursor(file, HeaderSize, (int)header.BlobOffset, source);
 
         int rank = cursor.ReadCount("input shape rank", MaxInputRank, 4);
@@ -61,8 +63,8 @@ internal static class ModelFileReader
         for (int id = 0; id < nodes.Length; id++)
         {
             nodes[id] = records[id].ToNode(blob, blobBase);
-            CheckFinite(source, id, nodes[id].Name, "weight", nodes[id].Weight.Span);
-            CheckFinite(source, id, nodes[id].Name, "bias", nodes[id].Bias.Span);
+            CheckFinite(source, id, nodes[id].Name, "weight", nodes[id].Weight);
+            CheckFinite(source, id, nodes[id].Name, "bias", nodes[id].Bias);
         }
         var model = new ModelSpec { InputShape = inputShape, Labels = labels, Nodes = nodes };
 
@@ -83,7 +85,7 @@ internal static class ModelFileReader
 
     readonly record struct Header(int NodeCount, int LabelCount, long BlobOffset, long BlobLength);
 
-    static Header ReadHeader(ReadOnlySpan<byte> file, string source)
+    static Header ReadHeader(ReadOnlySpan<byte> file, string source, uint? checksum)
     {
         if (file.Length < HeaderSize + ChecksumSize)
             throw new InvalidDataException($"{source}: file length: {file.Length} bytes is shorter than the {HeaderSize + ChecksumSize}-byte header and checksum");
@@ -96,7 +98,7 @@ internal static class ModelFileReader
         if (fileLength != (ulong)file.Length)
             throw new InvalidDataException($"{source}: file length: header says {fileLength} bytes, the file has {file.Length} (truncated or appended to)");
         uint stored = BinaryPrimitives.ReadUInt32LittleEndian(file[^ChecksumSize..]);
-        uint actual = Crc32.Compute(file[..^ChecksumSize]);
+        uint actual = checksum ?? Crc32.Compute(file[..^ChecksumSize]);
         if (stored != actual)
             throw new InvalidDataException($"{source}: checksum: stored CRC-32 0x{stored:X8} differs from the computed 0x{actual:X8} (the file is corrupted)");
 
@@ -190,11 +192,11 @@ internal static class ModelFileReader
         return new ParamRef((long)(offset / 4), (int)count);
     }
 
-    static void CheckFinite(string source, int id, string name, string field, ReadOnlySpan<float> values)
+    static void CheckFinite(string source, int id, string name, string field, ReadOnlyMemory<float> values)
     {
         int at = FiniteValues.FirstNonFinite(values);
         if (at >= 0)
-            throw new InvalidDataException($"{source}: node {id} ({name}) {field}: value {at} is {values[at]} (parameters must be finite numbers)");
+            throw new InvalidDataException($"{source}: node {id} ({name}) {field}: value {at} is {values.Span[at]} (parameters must be finite numbers)");
     }
 
     static void CheckDims(ref ModelFileCursor cursor, int[] shape, string field)

@@ -33,4 +33,24 @@ public class ModelFileChecksumTests
             Assert.Equal(ModelFileCrafting.Crc(data), Crc32.Compute(data.AsSpan(0, split), data.AsSpan(split)));
         }
     }
+
+    [Fact]
+    public void Crc32_Combine_EqualsCrcOfTheConcatenation()
+    {
+        // Parts of a file are checksummed on two threads and combined: every split of lengths 0..257, and large parts.
+        var rng = new Random(7);
+        for (int length = 0; length <= 257; length++)
+        {
+            var data = new byte[length];
+            rng.NextBytes(data);
+            int split = rng.Next(length + 1);
+            uint expected = ModelFileCrafting.Crc(data);
+            Assert.Equal(expected, Crc32.Combine(Crc32.Compute(data.AsSpan(0, split)), Crc32.Compute(data.AsSpan(split)), length - split));
+        }
+        var large = new byte[3_000_017];
+        rng.NextBytes(large);
+        foreach (int split in new[] { 0, 1, 1_000_000, 2_999_999, 3_000_017 })
+            Assert.Equal(Crc32.Compute(large), Crc32.Combine(Crc32.Compute(large.AsSpan(0, split)), Crc32.Compute(large.AsSpan(split)), large.Length - split));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Crc32.Combine(0, 0, -1));
+    }
 }
