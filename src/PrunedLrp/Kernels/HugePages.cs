@@ -56,10 +56,11 @@ internal static unsafe partial class HugePages
     {
         if (!s_enabled || (long)length * sizeof(float) < MinBytes)
             return new float[length];
-        var array = GC.AllocateUninitializedArray<float>(length, pinned: true);
+        // Zeroed by the GC only where its memory was used before: fresh pages are left untouched until their first
+        // write, which the advice then serves with huge pages (clearing them here faulted them all in at once).
+        var array = GC.AllocateArray<float>(length, pinned: true);
         fixed (float* p = array)
             Advise(p, (long)length * sizeof(float));
-        Array.Clear(array);
         return array;
     }
 
