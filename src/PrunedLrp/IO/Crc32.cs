@@ -34,10 +34,7 @@ internal static class Crc32
         for (int i = 1; i < 32; i++) step[i] = 1u << (i - 1);
         // Square it three times: the operator of one zero byte (8 bits).
         for (int k = 0; k < 3; k++)
-        {
             Square(step, power);
-            power.CopyTo(step);
-        }
         // crcA advanced through lengthB zero bytes: apply step^(2^j) for each set bit j of lengthB.
         uint advanced = crcA;
         for (long n = lengthB; ; )
@@ -46,7 +43,6 @@ internal static class Crc32
             n >>= 1;
             if (n == 0) break;
             Square(step, power);
-            power.CopyTo(step);
         }
         return advanced ^ crcB;
     }
@@ -60,9 +56,11 @@ internal static class Crc32
         return sum;
     }
 
-    static void Square(ReadOnlySpan<uint> matrix, Span<uint> square)
+    // matrix = matrix x matrix, through `scratch` (32 entries).
+    static void Square(Span<uint> matrix, Span<uint> scratch)
     {
-        for (int i = 0; i < 32; i++) square[i] = Times(matrix, matrix[i]);
+        for (int i = 0; i < 32; i++) scratch[i] = Times(matrix, matrix[i]);
+        scratch.CopyTo(matrix);
     }
 
     /// <summary>CRC-32 of <paramref name="first"/> followed by <paramref name="second"/> (a PNG chunk's type and data),

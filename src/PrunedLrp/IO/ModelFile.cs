@@ -54,8 +54,9 @@ public static class ModelFile
         var buffer = Kernels.HugePages.PinnedUninitializedArray((int)((length + 3) / 4));
         var all = MemoryMarshal.AsBytes(buffer.AsSpan());
         all[(int)length..].Clear();
+        // (A file too short to hold a checksum is rejected by the header check before the checksum is compared.)
         uint checksum = ModelFileLoader.ReadAndChecksum(handle, path, buffer, (int)length);
-        return ModelFileReader.Parse(all[..(int)length], path, buffer, length >= ModelFileLayout.ChecksumSize ? checksum : null);
+        return ModelFileReader.Parse(all[..(int)length], path, buffer, checksum);
     }
 
     /// <summary>Reads and validates a model file held in memory; <paramref name="source"/> names it in messages.</summary>

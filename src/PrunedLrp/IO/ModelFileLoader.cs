@@ -31,11 +31,10 @@ internal static class ModelFileLoader
     public static uint ReadAndChecksum(SafeFileHandle handle, string path, float[] buffer, int length)
     {
         int covered = Math.Max(0, length - ModelFileLayout.ChecksumSize);
-        int parts = length >= ParallelBytes && Environment.ProcessorCount > 1 ? 2 : 1;
-        // The halves meet on a 4 KB boundary, so that each thread faults in pages of its own.
-        int middle = parts == 1 ? length : length / 2 & ~4095;
-        if (parts == 1)
+        if (length < ParallelBytes || Environment.ProcessorCount < 2)
             return ReadPart(handle, path, buffer, 0, length, covered);
+        // The halves meet on a 4 KB boundary, so that each thread faults in pages of its own.
+        int middle = length / 2 & ~4095;
         var crcs = new uint[2];
         try
         {

@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using static PrunedLrp.Kernels.GemmBlocking;
 
 namespace PrunedLrp.Kernels;
