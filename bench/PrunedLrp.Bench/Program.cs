@@ -2,7 +2,7 @@ using System.Globalization;
 using BenchmarkDotNet.Running;
 using PrunedLrp.Bench;
 
-// `quick [repeats] [filter]`, `quick-conv [repeats]`, `quick-dense [repeats]` print Stopwatch GFLOP/s tables,
+// `quick [repeats] [filter]`, `quick-conv [repeats] [filter]`, `quick-dense [repeats]` print Stopwatch GFLOP/s tables,
 // `quick-lean [repeats]` the 3x3 convolutions' forward in both memory modes, `quick-listed [repeats]` a ZPlus step's
 // products dense and on listed outputs;
 // `layers MODEL [repeats]`, `selection MODEL [repeats]`, `lambda MODEL [repeats] [p]` and `scaling [length]` time a
@@ -31,7 +31,7 @@ if (args.Length > 0 && args[0] == "quick-listed")
 }
 if (args.Length > 0 && args[0] == "quick-conv")
 {
-    QuickConv.Run(Repeats(1));
+    QuickConv.Run(Repeats(1), args.Length > 2 ? args[2] : null);
     return;
 }
 if (args.Length > 1 && args[0] == "layers")

@@ -3,16 +3,18 @@ using PrunedLrp.Kernels;
 
 namespace PrunedLrp.Bench;
 
-/// <summary>Stopwatch GFLOP/s of <see cref="ConvOperator"/> on <see cref="ConvCase.All"/> (best of N samples of ~20 ms). Usage: <c>quick-conv [repeats]</c>.</summary>
+/// <summary>Stopwatch GFLOP/s of <see cref="ConvOperator"/> on <see cref="ConvCase.All"/> (best of N samples of ~20 ms). Usage: <c>quick-conv [repeats] [filter]</c> (filter: only the layers whose name contains it).</summary>
 internal static class QuickConv
 {
-    public static void Run(int repeats)
+    public static void Run(int repeats, string? filter = null)
     {
         Console.WriteLine($"PrunedLrp ConvOperator, batch 1, cores={Environment.ProcessorCount}, repeats={repeats}");
         Console.WriteLine("| layer | GFLOP | forward ms | forward GFLOP/s | backward ms | backward GFLOP/s |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|");
         foreach (var c in ConvCase.All)
         {
+            if (filter != null && !c.Name.Contains(filter, StringComparison.Ordinal))
+                continue;
             var rng = new Random(1);
             var s = c.Shape;
             var op = new ConvOperator(s, GemmBenchmarks.Random(rng, s.WeightSize));

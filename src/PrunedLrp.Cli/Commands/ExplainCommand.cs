@@ -10,7 +10,7 @@ internal static class ExplainCommand
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var model = CommonOptions.Model();
-        var memory = CommonOptions.Memory();
+        var memory = CommonOptions.MemoryWithAuto();
         var input = CommonOptions.Input(required: false);
         var fasta = new Option<FileInfo?>("--fasta")
         {
@@ -40,7 +40,8 @@ internal static class ExplainCommand
         command.SetAction(parse => CliRunner.Run(parse, stderr, () =>
         {
             int? requestedBatch = BatchSizing.Parse(parse.GetValue(batchSize));
-            var m = CommonOptions.LoadModel(parse, model, memory);
+            var mode = CommonOptions.MemoryChoice(parse, memory, allowAuto: true);
+            var spec = CommonOptions.ReadModel(parse, model);
             var inputFile = parse.GetValue(input);
             var fastaFile = parse.GetValue(fasta);
             if ((inputFile is null) == (fastaFile is null))
@@ -51,9 +52,10 @@ internal static class ExplainCommand
             float[] data;
             int batch;
             if (fastaFile is not null)
-                (data, batch, records) = GenomicsInput.Load(fastaFile, m);
+                (data, batch, records) = GenomicsInput.Load(fastaFile, spec.InputShape);
             else
-                (data, batch) = InputLoader.Load(inputFile!, m);
+                (data, batch) = InputLoader.Load(inputFile!, spec.InputShape);
+            var m = CommonOptions.PrepareModel(spec, mode, batch, stderr);
             int[] targets = ParseTargets(parse.GetValue(target), batch, m.OutputSize);
             var explainer = new Explainer(m, lrp.BuildComposite(parse, m), lrp.BuildPruning(parse), keepNodeRelevance: false);
             int chunk = BatchSizing.For(requestedBatch, m, buffersPerNode: 2);

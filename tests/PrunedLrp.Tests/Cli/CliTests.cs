@@ -106,6 +106,39 @@ public class CliTests
         Assert.Equal("lean", document.RootElement.GetProperty("Memory").GetString());
     }
 
+    [Theory]
+    [InlineData(1, "lean")]
+    [InlineData(4, "lean")]
+    [InlineData(5, "fast")]
+    [InlineData(16, "fast")]
+    public void Explain_AutoMemory_PicksLeanForShortRuns(int samples, string expected)
+    {
+        // auto decides from the number of samples, says so on stderr, and then gives exactly what the chosen mode gives.
+        var all = NpyFile.Read(Data("fashion", "input.npy"));
+        int size = all.Data.Length / all.Shape[0];
+        string input = CommandLine.TempFile(".npy");
+        NpyFile.Write(input, all.Data.AsSpan(0, samples * size), [samples, .. all.Shape.AsSpan(1)]);
+        string model = Data("fashion", "model.plrp");
+        string auto = CommandLine.TempFile(".npy"), chosen = CommandLine.TempFile(".npy");
+        var (code, _, err) = CommandLine.Plrp("explain", "--model", model, "--input", input, "--out", auto);
+        Assert.True(code == 0, err);
+        string plural = samples == 1 ? "" : "s";
+        Assert.Contains($"memory: {expected} (auto, {samples} sample{plural};", err, StringComparison.Ordinal);
+        (code, _, err) = CommandLine.Plrp("explain", "--model", model, "--input", input, "--out", chosen, "--memory", expected);
+        Assert.True(code == 0, err);
+        Assert.DoesNotContain("memory:", err, StringComparison.Ordinal);
+        Assert.Equal(NpyFile.Read(chosen).Data, NpyFile.Read(auto).Data);
+    }
+
+    [Fact]
+    public void Explain_UnknownMemoryMode_NamesAuto()
+    {
+        var (code, _, err) = CommandLine.Plrp("explain", "--model", Data("fashion", "model.plrp"), "--input", Data("fashion", "input.npy"),
+            "--out", CommandLine.TempFile(".npy"), "--memory", "small");
+        Assert.Equal(1, code);
+        Assert.Contains("--memory 'small': expected auto, fast or lean", err, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void UnknownMemoryMode_IsReported()
     {
