@@ -135,17 +135,33 @@ internal static unsafe class GemmDriver
     static void Macro(ref GemmArgs g, int mc, int nc, int kc, float* ap, float* bp, float* c, bool accumulate, float* rowBias, bool rectify)
     {
         if (rowBias != null) accumulate = true;
-        var kernel = g.Kernel;
         int ldc = g.Ldc;
         bool wide = g.UseWideKernel;
-        for (int jr = 0; jr < nc; jr += NR)
+        for (int jr = 0; jr < nc;)
         {
             int nr = Math.Min(NR, nc - jr);
             float* b = bp + (long)jr * kc;
             int ir = 0;
             if (wide && nr == NR)
             {
-                // Full 16-column panels: two row panels at a time in the 512-bit tile, the rest below.
+                // Two full 16-column panels: 12 x 32 tiles (two row panels, two column panels) in the 512-bit kernel,
+                // each broadcast of A feeding two FMAs; the rows left over below, panel by panel.
+                if (jr + 2 * NR <= nc)
+                {
+                    for (; ir + 2 * MR <= mc; ir += 2 * MR)
+                    {
+                        float* a = ap + (long)ir * kc;
+                        float* cc = c + (long)ir * ldc + jr;
+                        if (rowBias != null) { FillTile(cc, ldc, 2 * MR, NR, rowBias + ir); FillTile(cc + NR, ldc, 2 * MR, NR, rowBias + ir); }
+                        GemmMicroKernel512.Fma12x32(kc, a, a + (long)MR * kc, b, b + (long)NR * kc, cc, ldc, accumulate);
+                        if (rectify) { RectifyTile(cc, ldc, 2 * MR, NR); RectifyTile(cc + NR, ldc, 2 * MR, NR); }
+                    }
+                    RowPanels(ref g, ir, mc, kc, ap, b, c + jr, NR, accumulate, rowBias, rectify);
+                    RowPanels(ref g, ir, mc, kc, ap, b + (long)NR * kc, c + jr + NR, NR, accumulate, rowBias, rectify);
+                    jr += 2 * NR;
+                    continue;
+                }
+                // One full panel: two row panels at a time in the 12 x 16 tile.
                 for (; ir + 2 * MR <= mc; ir += 2 * MR)
                 {
                     float* a = ap + (long)ir * kc;
@@ -154,18 +170,27 @@ internal static unsafe class GemmDriver
                     if (rectify) RectifyTile(c + (long)ir * ldc + jr, ldc, 2 * MR, NR);
                 }
             }
-            for (; ir < mc; ir += MR)
-            {
-                int mr = Math.Min(MR, mc - ir);
-                float* a = ap + (long)ir * kc;
-                float* cc = c + (long)ir * ldc + jr;
-                if (rowBias != null) FillTile(cc, ldc, mr, nr, rowBias + ir);
-                if (mr == 1 && g.UseFmaEdgeKernels) GemmMicroKernel.Fma1x16(kc, a, b, cc, nr, accumulate);
-                else if (nr <= 4 && g.UseFmaEdgeKernels) GemmMicroKernel.FmaColumns(kc, a, b, cc, ldc, mr, nr, accumulate);
-                else if (nr <= 8 && g.UseFmaEdgeKernels) GemmMicroKernel.Fma6x8(kc, a, b, cc, ldc, mr, nr, accumulate);
-                else kernel(kc, a, b, cc, ldc, mr, nr, accumulate);
-                if (rectify) RectifyTile(cc, ldc, mr, nr);
-            }
+            RowPanels(ref g, ir, mc, kc, ap, b, c + jr, nr, accumulate, rowBias, rectify);
+            jr += NR;
+        }
+    }
+
+    // Row panels [ir, mc) of one column panel (nr columns at c, B's panel at b) in the MR-row kernels.
+    static void RowPanels(ref GemmArgs g, int ir, int mc, int kc, float* ap, float* b, float* c, int nr, bool accumulate, float* rowBias,
+        bool rectify)
+    {
+        int ldc = g.Ldc;
+        for (; ir < mc; ir += MR)
+        {
+            int mr = Math.Min(MR, mc - ir);
+            float* a = ap + (long)ir * kc;
+            float* cc = c + (long)ir * ldc;
+            if (rowBias != null) FillTile(cc, ldc, mr, nr, rowBias + ir);
+            if (mr == 1 && g.UseFmaEdgeKernels) GemmMicroKernel.Fma1x16(kc, a, b, cc, nr, accumulate);
+            else if (nr <= 4 && g.UseFmaEdgeKernels) GemmMicroKernel.FmaColumns(kc, a, b, cc, ldc, mr, nr, accumulate);
+            else if (nr <= 8 && g.UseFmaEdgeKernels) GemmMicroKernel.Fma6x8(kc, a, b, cc, ldc, mr, nr, accumulate);
+            else g.Kernel(kc, a, b, cc, ldc, mr, nr, accumulate);
+            if (rectify) RectifyTile(cc, ldc, mr, nr);
         }
     }
 

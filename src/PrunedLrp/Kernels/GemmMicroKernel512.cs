@@ -57,6 +57,58 @@ internal static unsafe class GemmMicroKernel512
         Store(c, c11, accumulate);
     }
 
+    /// <summary><c>C[0..12, 0..32] (+)= A0A1 [B0 B1]</c> for full tiles: <paramref name="a0"/> and <paramref name="a1"/> are
+    /// two packed MR-row panels, <paramref name="b0"/> and <paramref name="b1"/> two packed NR-column panels (kc x NR
+    /// each) of adjacent columns. 24 accumulators: each of the 12 broadcasts of A per k feeds two FMAs, where
+    /// <see cref="Fma12x16"/> issues one broadcast per FMA (the broadcasts, not the FMAs, then bound it).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Fma12x32(int kc, float* a0, float* a1, float* b0, float* b1, float* c, int ldc, bool accumulate)
+    {
+        Vector512<float> c00 = default, c10 = default, c20 = default, c30 = default, c40 = default, c50 = default;
+        Vector512<float> c60 = default, c70 = default, c80 = default, c90 = default, ca0 = default, cb0 = default;
+        Vector512<float> c01 = default, c11 = default, c21 = default, c31 = default, c41 = default, c51 = default;
+        Vector512<float> c61 = default, c71 = default, c81 = default, c91 = default, ca1 = default, cb1 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            var x = Avx512F.LoadVector512(b0);
+            var y = Avx512F.LoadVector512(b1);
+            var s = Vector512.Create(a0[0]); c00 = Avx512F.FusedMultiplyAdd(s, x, c00); c01 = Avx512F.FusedMultiplyAdd(s, y, c01);
+            s = Vector512.Create(a0[1]); c10 = Avx512F.FusedMultiplyAdd(s, x, c10); c11 = Avx512F.FusedMultiplyAdd(s, y, c11);
+            s = Vector512.Create(a0[2]); c20 = Avx512F.FusedMultiplyAdd(s, x, c20); c21 = Avx512F.FusedMultiplyAdd(s, y, c21);
+            s = Vector512.Create(a0[3]); c30 = Avx512F.FusedMultiplyAdd(s, x, c30); c31 = Avx512F.FusedMultiplyAdd(s, y, c31);
+            s = Vector512.Create(a0[4]); c40 = Avx512F.FusedMultiplyAdd(s, x, c40); c41 = Avx512F.FusedMultiplyAdd(s, y, c41);
+            s = Vector512.Create(a0[5]); c50 = Avx512F.FusedMultiplyAdd(s, x, c50); c51 = Avx512F.FusedMultiplyAdd(s, y, c51);
+            s = Vector512.Create(a1[0]); c60 = Avx512F.FusedMultiplyAdd(s, x, c60); c61 = Avx512F.FusedMultiplyAdd(s, y, c61);
+            s = Vector512.Create(a1[1]); c70 = Avx512F.FusedMultiplyAdd(s, x, c70); c71 = Avx512F.FusedMultiplyAdd(s, y, c71);
+            s = Vector512.Create(a1[2]); c80 = Avx512F.FusedMultiplyAdd(s, x, c80); c81 = Avx512F.FusedMultiplyAdd(s, y, c81);
+            s = Vector512.Create(a1[3]); c90 = Avx512F.FusedMultiplyAdd(s, x, c90); c91 = Avx512F.FusedMultiplyAdd(s, y, c91);
+            s = Vector512.Create(a1[4]); ca0 = Avx512F.FusedMultiplyAdd(s, x, ca0); ca1 = Avx512F.FusedMultiplyAdd(s, y, ca1);
+            s = Vector512.Create(a1[5]); cb0 = Avx512F.FusedMultiplyAdd(s, x, cb0); cb1 = Avx512F.FusedMultiplyAdd(s, y, cb1);
+            a0 += MR;
+            a1 += MR;
+            b0 += NR;
+            b1 += NR;
+        }
+        StorePair(c, c00, c01, accumulate); c += ldc;
+        StorePair(c, c10, c11, accumulate); c += ldc;
+        StorePair(c, c20, c21, accumulate); c += ldc;
+        StorePair(c, c30, c31, accumulate); c += ldc;
+        StorePair(c, c40, c41, accumulate); c += ldc;
+        StorePair(c, c50, c51, accumulate); c += ldc;
+        StorePair(c, c60, c61, accumulate); c += ldc;
+        StorePair(c, c70, c71, accumulate); c += ldc;
+        StorePair(c, c80, c81, accumulate); c += ldc;
+        StorePair(c, c90, c91, accumulate); c += ldc;
+        StorePair(c, ca0, ca1, accumulate); c += ldc;
+        StorePair(c, cb0, cb1, accumulate);
+    }
+
+    static void StorePair(float* c, Vector512<float> left, Vector512<float> right, bool accumulate)
+    {
+        Store(c, left, accumulate);
+        Store(c + NR, right, accumulate);
+    }
+
     static void Store(float* c, Vector512<float> v, bool accumulate)
     {
         if (accumulate)
