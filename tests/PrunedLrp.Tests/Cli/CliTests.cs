@@ -130,22 +130,15 @@ public class CliTests
         Assert.Equal(NpyFile.Read(chosen).Data, NpyFile.Read(auto).Data);
     }
 
-    [Fact]
-    public void Explain_UnknownMemoryMode_NamesAuto()
+    [Theory]
+    [InlineData("predict", "fast or lean")]
+    [InlineData("explain", "auto, fast or lean")] // only explain knows its run's length before preparing the model
+    public void UnknownMemoryMode_IsReported(string command, string expected)
     {
-        var (code, _, err) = CommandLine.Plrp("explain", "--model", Data("fashion", "model.plrp"), "--input", Data("fashion", "input.npy"),
+        var (code, _, err) = CommandLine.Plrp(command, "--model", Data("fashion", "model.plrp"), "--input", Data("fashion", "input.npy"),
             "--out", CommandLine.TempFile(".npy"), "--memory", "small");
         Assert.Equal(1, code);
-        Assert.Contains("--memory 'small': expected auto, fast or lean", err, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void UnknownMemoryMode_IsReported()
-    {
-        var (code, _, err) = CommandLine.Plrp("predict", "--model", Data("fashion", "model.plrp"), "--input", Data("fashion", "input.npy"),
-            "--out", CommandLine.TempFile(".npy"), "--memory", "small");
-        Assert.Equal(1, code);
-        Assert.Contains("--memory 'small': expected fast or lean", err, StringComparison.Ordinal);
+        Assert.Contains($"--memory 'small': expected {expected}", err, StringComparison.Ordinal);
     }
 
     [Fact]
