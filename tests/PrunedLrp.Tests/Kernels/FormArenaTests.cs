@@ -53,7 +53,7 @@ public unsafe class FormArenaTests
         var second = FormArena.Rent(1000);
         if (ReferenceEquals(first.Block, second.Block)) // else another test just filled the block
             Assert.Equal(first.Offset + 1008, second.Offset); // 1000 floats rounded up to 64 bytes
-        Assert.True(first.Block!.Length >= FormArena.BlockFloats);
+        Assert.True(first.Block!.Length >= FormArena.MinBlockFloats);
         var large = FormArena.Rent((int)(HugePages.MinBytes / sizeof(float)));
         Assert.Equal(0, (nint)large.Pointer & ((2 << 20) - 1));
         if (!File.Exists(HugePagesTests.ThpSetting) || !File.Exists("/proc/self/smaps"))
@@ -63,6 +63,48 @@ public unsafe class FormArenaTests
         Assert.Contains("hg", flags!.Split(' ', StringSplitOptions.RemoveEmptyEntries));
         GC.KeepAlive(first.Block);
         GC.KeepAlive(large.Block);
+    }
+
+    [Fact]
+    public void BlockSize_DoublesFromOneHugePageToTheLargest_AndFitsALargerForm()
+    {
+        const int mb = (1 << 20) / sizeof(float);
+        int next = FormArena.MinBlockFloats;
+        var sizes = new List<int>();
+        for (int i = 0; i < 7; i++)
+        {
+            (int floats, next) = FormArena.BlockSize(next, 1000);
+            sizes.Add(floats / mb);
+        }
+        Assert.Equal([2, 4, 8, 16, 32, 32, 32], sizes);
+        // A form of 3 MB when the next block is to have 2 MB: a block of 4 MB (two huge pages), and 4 MB after it.
+        Assert.Equal((4 * mb, 4 * mb), FormArena.BlockSize(2 * mb, 3 * mb));
+        Assert.Equal((8 * mb, 16 * mb), FormArena.BlockSize(8 * mb, 3 * mb));
+    }
+
+    [Fact]
+    public void Rent_SharedBlocks_StartAtOneHugePageAndDoubleToTheLargest()
+    {
+        // 100 forms of 800 KB need 80 MB: more than the 2 + 4 + 8 + 16 + 32 MB of a growing run of blocks, so the last
+        // blocks have the largest size whatever blocks other tests already took.
+        var forms = new List<PinnedFloats>();
+        for (int i = 0; i < 100; i++)
+            forms.Add(FormArena.Rent(200_000));
+        var blocks = forms.Select(f => f.Block!).Distinct().ToList();
+        if (!HugePages.Enabled)
+        {
+            Assert.Equal(forms.Count, blocks.Count); // without the advice every form has an array of its own
+            return;
+        }
+        const int slack = (2 << 20) / sizeof(float); // room to start on a 2 MB boundary
+        for (int i = 0; i < blocks.Count; i++)
+        {
+            Assert.InRange(blocks[i].Length, FormArena.MinBlockFloats + slack, FormArena.BlockFloats + slack);
+            if (i > 0)
+                Assert.True(blocks[i].Length >= blocks[i - 1].Length, $"block {i} ({blocks[i].Length} floats) is smaller than the one before");
+        }
+        Assert.Equal(FormArena.BlockFloats + slack, blocks[^1].Length);
+        GC.KeepAlive(forms);
     }
 
     [Fact]
