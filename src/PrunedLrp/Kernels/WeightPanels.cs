@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using static PrunedLrp.Kernels.GemmBlocking;
 
 namespace PrunedLrp.Kernels;
@@ -56,6 +57,7 @@ internal unsafe struct WeightPanels
         int area = w.Area;
         long outputStride = (long)w.InChannels * area;
         float* start = dst;
+        var taps = stackalloc Vector256<float>[9];
         for (int ir = 0; ir < mc; ir += MR)
         {
             int rows = Math.Min(MR, mc - ir);
@@ -63,6 +65,21 @@ internal unsafe struct WeightPanels
             int o = pc / area, r = pc % area;
             for (int p = 0; p < kc; p++, dst += MR)
             {
+                if (r == 0 && area == 9 && rows == MR && p + 9 <= kc && Avx.IsSupported)
+                {
+                    // A whole 3x3 kernel of the panel's six channels: nine entries from six loads (KernelTaps).
+                    float* k0 = w.Weight + o * outputStride + (long)(ic + ir) * 9;
+                    KernelTaps.Load(k0, k0 + 9, k0 + 18, k0 + 27, k0 + 36, k0 + 45, flipped: true, taps);
+                    // Entries of 6 stored 8 wide, each one's last 2 overwritten by the next; the ninth exactly (4 + 2).
+                    for (int t = 0; t < 8; t++)
+                        Avx.Store(dst + t * MR, taps[t]);
+                    Sse.Store(dst + 8 * MR, taps[8].GetLower());
+                    Sse2.StoreScalar((double*)(dst + 8 * MR + 4), taps[8].GetUpper().AsDouble());
+                    p += 8; // the loop adds the ninth entry
+                    dst += 8 * MR;
+                    o++;
+                    continue;
+                }
                 float* source = w.Weight + o * outputStride + (long)(ic + ir) * area + area - 1 - r;
                 int i = 0;
                 for (; i < rows; i++) dst[i] = source[(long)i * area];

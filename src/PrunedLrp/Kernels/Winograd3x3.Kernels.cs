@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using static PrunedLrp.Kernels.GemmBlocking;
@@ -64,47 +63,6 @@ internal sealed unsafe partial class Winograd3x3
         public bool Flipped;
     }
 
-    // g[t] = tap t of the six 3x3 kernels at k0..k5 (9 consecutive floats each; reversed when flipped), one kernel a
-    // lane, lanes 6 and 7 zero: taps 0-7 of each kernel by one load, turned into tap vectors by the 8 x 8 transpose of
-    // the six loads and two zero rows (unpack, shuffle, 128-bit permute), tap 8 from six scalars. Nine gathers did the
-    // same, and were most of this method's time (perf, lean VGG-16 explains).
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Taps(float* k0, float* k1, float* k2, float* k3, float* k4, float* k5, bool flipped, Vector256<float>* g)
-    {
-        var a0 = Avx.LoadVector256(k0);
-        var a1 = Avx.LoadVector256(k1);
-        var a2 = Avx.LoadVector256(k2);
-        var a3 = Avx.LoadVector256(k3);
-        var a4 = Avx.LoadVector256(k4);
-        var a5 = Avx.LoadVector256(k5);
-        var zero = Vector256<float>.Zero;
-        var t0 = Avx.UnpackLow(a0, a1);   // k0[0] k1[0] k0[1] k1[1] | k0[4] k1[4] k0[5] k1[5]
-        var t1 = Avx.UnpackHigh(a0, a1);  // k0[2] k1[2] k0[3] k1[3] | k0[6] k1[6] k0[7] k1[7]
-        var t2 = Avx.UnpackLow(a2, a3);
-        var t3 = Avx.UnpackHigh(a2, a3);
-        var t4 = Avx.UnpackLow(a4, a5);
-        var t5 = Avx.UnpackHigh(a4, a5);
-        var q0 = Avx.Shuffle(t0, t2, 0x44); // k0..k3 [0] | [4]
-        var q1 = Avx.Shuffle(t0, t2, 0xEE); // [1] | [5]
-        var q2 = Avx.Shuffle(t1, t3, 0x44); // [2] | [6]
-        var q3 = Avx.Shuffle(t1, t3, 0xEE); // [3] | [7]
-        var u0 = Avx.Shuffle(t4, zero, 0x44); // k4 k5 [0] 0 0 | [4]
-        var u1 = Avx.Shuffle(t4, zero, 0xEE);
-        var u2 = Avx.Shuffle(t5, zero, 0x44);
-        var u3 = Avx.Shuffle(t5, zero, 0xEE);
-        var last = Vector256.Create(k0[8], k1[8], k2[8], k3[8], k4[8], k5[8], 0f, 0f);
-        int first = flipped ? 8 : 0, step = flipped ? -1 : 1; // memory tap m goes to g[first + step * m]
-        g[first] = Avx.Permute2x128(q0, u0, 0x20);
-        g[first + step] = Avx.Permute2x128(q1, u1, 0x20);
-        g[first + 2 * step] = Avx.Permute2x128(q2, u2, 0x20);
-        g[first + 3 * step] = Avx.Permute2x128(q3, u3, 0x20);
-        g[first + 4 * step] = Avx.Permute2x128(q0, u0, 0x31);
-        g[first + 5 * step] = Avx.Permute2x128(q1, u1, 0x31);
-        g[first + 6 * step] = Avx.Permute2x128(q2, u2, 0x31);
-        g[first + 7 * step] = Avx.Permute2x128(q3, u3, 0x31);
-        g[first + 8 * step] = last;
-    }
-
     // Row panels [Panels * part / Parts, Panels * (part + 1) / Parts) of every U_ξ. The MR kernels (o, c) of a panel's
     // column c are gathered and transformed together, one per lane, and each U_ξ gets them in one store; lanes past the
     // panel's rows, and rows past outC, are zero, as packing pads them.
@@ -133,7 +91,7 @@ internal sealed unsafe partial class Winograd3x3
                 for (int c = pc; c < pc + kc; c++)
                 {
                     float* source = panelWeights + (long)c * j.ColumnStride;
-                    Taps(source, source + r1, source + r2, source + r3, source + r4, source + r5, j.Flipped, g);
+                    KernelTaps.Load(source, source + r1, source + r2, source + r3, source + r4, source + r5, j.Flipped, g);
                     for (int t = 0; t < 9; t++)
                         g[t] = j.Map.Apply(g[t]);
                     if (j.Tile == 2) WinogradTransforms.Kernel(g, u);
