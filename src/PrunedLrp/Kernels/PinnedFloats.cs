@@ -35,5 +35,4 @@ internal readonly unsafe struct PinnedFloats
 
     /// <summary>The floats as a span.</summary>
     public Span<float> Span => _block == null ? default : _block.AsSpan(Offset, Length);
-
 }

@@ -63,9 +63,10 @@ internal unsafe struct WeightPanels
             int rows = Math.Min(MR, mc - ir);
             // Entry (c, p) with p = o * area + r reads W[o, c, area - 1 - r]: the MR channels of a panel are area apart.
             int o = pc / area, r = pc % area;
+            bool wholeKernels = area == 9 && rows == MR && Avx.IsSupported; // a full panel of 3x3 kernels
             for (int p = 0; p < kc; p++, dst += MR)
             {
-                if (r == 0 && area == 9 && rows == MR && p + 9 <= kc && Avx.IsSupported)
+                if (wholeKernels && r == 0 && p + 9 <= kc)
                 {
                     // A whole 3x3 kernel of the panel's six channels: nine entries from six loads (KernelTaps).
                     float* k0 = w.Weight + o * outputStride + (long)(ic + ir) * 9;

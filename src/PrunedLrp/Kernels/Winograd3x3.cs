@@ -80,7 +80,8 @@ internal sealed unsafe partial class Winograd3x3
     {
         if (weight.Length != outChannels * inChannels * 9)
             throw new ArgumentException($"weight has {weight.Length} values, want {outChannels * inChannels * 9}", nameof(weight));
-        // Kept in one pinned array, written by the code that writes the lean mode's kernels at every call.
+        // Kept in pinned memory of the form arena (an array of its own, or a shared block), written by the code that
+        // writes the lean mode's kernels at every call.
         _kernels = FormArena.Rent(checked((int)KernelFloats));
         fixed (float* w = weight)
             PrepareKernels(w, WeightMap.Identity, _kernels.Pointer);

@@ -57,9 +57,9 @@ public class GemmTests
         }
     }
 
-    // A last column panel of 1 to 4 columns (n = 16 j + 1..4) runs the column edge tile; with one column it steps
-    // through k 8 rows at a time with plain loads and loads the last row masked: every depth from 0 to 40 and around
-    // the depth block, every row count of a row panel.
+    // A last column panel of 1 to 4 columns (n = 16 j + 1..4) runs the column edge tile (A's rows in the lanes, masked
+    // loads; k four steps at a time for one column, two for more, then the rest one by one): every depth from 0 to 40
+    // and around the depth block, every row count of a row panel.
     [Theory]
     [InlineData(1)]
     [InlineData(17)]
