@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using PrunedLrp.Kernels;
 
 namespace PrunedLrp.IO;
 
@@ -12,10 +13,10 @@ internal static class FiniteValues
     const int ParallelValues = 4 << 20;
 
     /// <summary>Index of the first NaN or infinity in <paramref name="values"/>, or -1; large arrays in two halves on
-    /// two threads.</summary>
+    /// two threads where the kernels may use two (<see cref="KernelWorker.Enabled"/>).</summary>
     public static int FirstNonFinite(ReadOnlyMemory<float> values)
     {
-        if (values.Length < ParallelValues || Environment.ProcessorCount < 2)
+        if (values.Length < ParallelValues || !KernelWorker.Enabled)
             return FirstNonFinite(values.Span);
         int middle = values.Length / 2, first = -1, second = -1;
         Parallel.Invoke(

@@ -1,13 +1,14 @@
 using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
+using PrunedLrp.Kernels;
 
 namespace PrunedLrp.IO;
 
 /// <summary>
 /// Reads a model file into its buffer and checksums it on the way: large files in two halves on two threads, each
 /// read chunk by chunk and each chunk checksummed while it is still in cache; the halves' CRCs are then combined
-/// (<see cref="Crc32.Combine"/>).
+/// (<see cref="Crc32.Combine"/>). One thread where the kernels keep to one (<see cref="KernelWorker.Enabled"/>).
 /// </summary>
 /// <remarks>
 /// Loading VGG-16's 528 MB file on one thread was a read (the copy from the page cache, and the kernel zeroing the
@@ -31,7 +32,8 @@ internal static class ModelFileLoader
     public static uint ReadAndChecksum(SafeFileHandle handle, string path, float[] buffer, int length)
     {
         int covered = Math.Max(0, length - ModelFileLayout.ChecksumSize);
-        if (length < ParallelBytes || Environment.ProcessorCount < 2)
+        // Two threads only where the kernels may use two (PRUNEDLRP_KERNEL_THREADS=1 keeps a host's one core per call).
+        if (length < ParallelBytes || !KernelWorker.Enabled)
             return ReadPart(handle, path, buffer, 0, length, covered);
         // The halves meet on a 4 KB boundary, so that each thread faults in pages of its own.
         int middle = length / 2 & ~4095;
