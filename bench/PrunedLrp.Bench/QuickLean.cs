@@ -5,7 +5,8 @@ namespace PrunedLrp.Bench;
 /// <summary>
 /// Forward ms of the 3x3 stride-1 convolutions of VGG-16 and ResNet-50 in both memory modes: the fast form (kernels
 /// prepared once) and the lean form (<see cref="MemoryMode.Lean"/>: kernels packed, or transformed for Winograd, at
-/// every call). Best of N samples of ~20 ms. Usage: <c>quick-lean [repeats]</c>; with <c>PRUNEDLRP_WINOGRAD=0</c> both
+/// every call). Best of N samples of ~20 ms. Usage: <c>quick-lean [repeats] [filter]</c> (layers whose name contains
+/// the filter); with <c>PRUNEDLRP_WINOGRAD=0</c> both
 /// forms run the direct sum.
 /// </summary>
 internal static class QuickLean
@@ -23,13 +24,13 @@ internal static class QuickLean
         new("resnet 3x3 512 7x7", Same(512, 7)),
     ];
 
-    public static void Run(int repeats)
+    public static void Run(int repeats, string? filter = null)
     {
         Console.WriteLine($"ConvOperator forward, batch 1, cores={Environment.ProcessorCount}, repeats={repeats}, "
             + $"PRUNEDLRP_WINOGRAD={Environment.GetEnvironmentVariable("PRUNEDLRP_WINOGRAD") ?? "(unset)"}");
         Console.WriteLine("| layer | fast ms | lean ms | lean / fast |");
         Console.WriteLine("|---|---:|---:|---:|");
-        foreach (var c in Cases)
+        foreach (var c in Cases.Where(c => filter == null || c.Name.Contains(filter, StringComparison.Ordinal)))
         {
             var rng = new Random(1);
             var s = c.Shape;

@@ -42,9 +42,10 @@ internal static class CommonOptions
 
     /// <summary>Runs of at most this many samples explain as fast or faster in the lean mode than in the fast one, whose
     /// weight forms cost more to make than they save (whole <c>plrp explain</c> runs, bench/results/memory-modes.md: at
-    /// 76b081d, lean the quicker for 4 and 6 images of ResNet-50 and VGG-16 in 11 of 12 pairs, fast the quicker for 8
-    /// images of VGG-16 in 3 of 3), with a third (ResNet-50) to 55% (VGG-16) of the fast mode's peak memory.</summary>
-    public const int AutoLeanSamples = 6;
+    /// the code that sped up the lean setup, lean the quicker for 8 images of ResNet-50 and VGG-16 in 5 of 6 paired
+    /// rounds, fast the quicker for 10 images in 5 of 6 and for 12 in 6 of 6), with a third (ResNet-50) to 55% (VGG-16)
+    /// of the fast mode's peak memory.</summary>
+    public const int AutoLeanSamples = 8;
 
     /// <summary>--memory for <c>explain</c>, which knows its run's length before it prepares the model: also auto.</summary>
     public static Option<string> MemoryWithAuto() => new("--memory")

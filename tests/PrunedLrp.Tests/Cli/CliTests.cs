@@ -108,8 +108,8 @@ public class CliTests
 
     [Theory]
     [InlineData(1, "lean")]
-    [InlineData(6, "lean")]
-    [InlineData(7, "fast")]
+    [InlineData(8, "lean")]
+    [InlineData(9, "fast")]
     [InlineData(16, "fast")]
     public void Explain_AutoMemory_PicksLeanForShortRuns(int samples, string expected)
     {
