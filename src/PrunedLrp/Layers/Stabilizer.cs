@@ -39,6 +39,27 @@ internal static class Stabilizer
             Unsafe.Add(ref sr, i) = Unsafe.Add(ref rr, i) / Apply(Unsafe.Add(ref zr, i), eps);
     }
 
+    /// <summary><c>acc += r / stab(z)</c> elementwise: the quotients of <see cref="Divide"/>, bit for bit, each added
+    /// to acc (acc must not alias r or z).</summary>
+    public static void DivideAdd(ReadOnlySpan<float> r, ReadOnlySpan<float> z, float eps, Span<float> acc)
+    {
+        int n = acc.Length, i = 0;
+        if (r.Length < n || z.Length < n)
+            throw new ArgumentException("r and z must be at least as long as acc");
+        ref float rr = ref MemoryMarshal.GetReference(r);
+        ref float zr = ref MemoryMarshal.GetReference(z);
+        ref float ar = ref MemoryMarshal.GetReference(acc);
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var e = Vector256.Create(eps);
+            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+                (Vector256.LoadUnsafe(ref ar, (nuint)i) + Vector256.LoadUnsafe(ref rr, (nuint)i) / Apply(Vector256.LoadUnsafe(ref zr, (nuint)i), e))
+                    .StoreUnsafe(ref ar, (nuint)i);
+        }
+        for (; i < n; i++)
+            Unsafe.Add(ref ar, i) += Unsafe.Add(ref rr, i) / Apply(Unsafe.Add(ref zr, i), eps);
+    }
+
     /// <summary><c>s = r / stab(a + b)</c> elementwise (s may alias r, a or b).</summary>
     public static void DivideSum(ReadOnlySpan<float> r, ReadOnlySpan<float> a, ReadOnlySpan<float> b, float eps, Span<float> s)
     {

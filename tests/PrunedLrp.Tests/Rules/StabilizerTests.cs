@@ -42,6 +42,20 @@ public class StabilizerTests
 
     [Theory]
     [MemberData(nameof(Lengths))]
+    public void DivideAdd_MatchesPlainLoop(int n)
+    {
+        var rng = new Random(n + 23);
+        var r = Values(rng, n);
+        var z = Values(rng, n);
+        var acc = Values(rng, n);
+        var expected = Enumerable.Range(0, n).Select(i => acc[i] + r[i] / Stab(z[i])).ToArray();
+        Stabilizer.DivideAdd(r, z, Eps, acc);
+        Assert.Equal(expected, acc);
+        Assert.Throws<ArgumentException>(() => Stabilizer.DivideAdd(r, new float[Math.Max(0, n - 1)], Eps, new float[n + (n == 0 ? 1 : 0)]));
+    }
+
+    [Theory]
+    [MemberData(nameof(Lengths))]
     public void DivideSum_MatchesPlainLoop(int n)
     {
         var rng = new Random(n + 13);
