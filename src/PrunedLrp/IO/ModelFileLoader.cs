@@ -56,7 +56,7 @@ internal static class ModelFileLoader
     static uint ReadPart(SafeFileHandle handle, string path, float[] buffer, int start, int end, int covered)
     {
         var bytes = MemoryMarshal.AsBytes(buffer.AsSpan());
-        var crc = new System.IO.Hashing.Crc32();
+        uint crc = 0;
         for (int at = start; at < end;)
         {
             int chunk = Math.Min(ChunkBytes, end - at);
@@ -70,9 +70,9 @@ internal static class ModelFileLoader
             }
             int checksummed = Math.Min(at + chunk, covered) - at;
             if (checksummed > 0)
-                crc.Append(bytes.Slice(at, checksummed));
+                crc = Crc32.Append(crc, bytes.Slice(at, checksummed));
             at += chunk;
         }
-        return crc.GetCurrentHashAsUInt32();
+        return crc;
     }
 }
