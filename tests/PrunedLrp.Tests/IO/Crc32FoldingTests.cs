@@ -23,11 +23,14 @@ public class Crc32FoldingTests
     }
 
     [Fact]
-    public void Folding_IsSupportedOnTheTestMachines()
+    public void PowerModP_ReducesByThePolynomial()
     {
-        // The CI and bench machines have VPCLMULQDQ; without it the other tests here would only cover the byte-wise path.
-        Assert.True(Crc32Folding.IsSupported || !System.Runtime.Intrinsics.X86.Avx2.IsSupported || !System.Runtime.Intrinsics.X86.Pclmulqdq.V256.IsSupported);
+        Assert.Equal(0x80000000u, Crc32Folding.PowerModP(31));
         Assert.Equal(0x04C11DB7u, Crc32Folding.PowerModP(32)); // x^32 = P - x^32
+        Assert.Equal(0x09823B6Eu, Crc32Folding.PowerModP(33)); // x times the above: no overflow past x^31
+        // By long division in Python (a ^= P << (degree - 32) until the degree is below 32):
+        Assert.Equal(0x490D678Du, Crc32Folding.PowerModP(64));
+        Assert.Equal(0x085EA6BEu, Crc32Folding.PowerModP(1087)); // x^(1024 + 63): the four chains' first constant
     }
 
     [Fact]
