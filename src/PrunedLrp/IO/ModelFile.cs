@@ -55,8 +55,10 @@ public static class ModelFile
         var all = MemoryMarshal.AsBytes(buffer.AsSpan());
         all[(int)length..].Clear();
         // (A file too short to hold a checksum is rejected by the header check before the checksum is compared.)
-        uint checksum = ModelFileLoader.ReadAndChecksum(handle, path, buffer, (int)length);
-        return ModelFileReader.Parse(all[..(int)length], path, buffer, checksum);
+        // The chunks' finite flags describe the bytes as stored (little-endian); a big-endian host reverses them first.
+        var finite = BitConverter.IsLittleEndian ? new FiniteChunks(length, ModelFileLoader.ChunkBytes) : null;
+        uint checksum = ModelFileLoader.ReadAndChecksum(handle, path, buffer, (int)length, finite);
+        return ModelFileReader.Parse(all[..(int)length], path, buffer, checksum, finite);
     }
 
     /// <summary>Reads and validates a model file held in memory; <paramref name="source"/> names it in messages.</summary>

@@ -17,32 +17,33 @@ namespace PrunedLrp.IO;
 /// </remarks>
 internal static class ModelFileLoader
 {
-    /// <summary>Bytes read (and then checksummed) at a time: small enough to stay in cache between the two.</summary>
-    const int ChunkBytes = 1 << 20;
+    /// <summary>Bytes read (and then checksummed and scanned) at a time: small enough to stay in cache meanwhile.</summary>
+    public const int ChunkBytes = 1 << 20;
 
     /// <summary>Files from this size are read in two halves (below it a second thread costs more than it saves).</summary>
     const int ParallelBytes = 8 << 20;
 
     /// <summary>
     /// Reads the first <paramref name="length"/> bytes of the file into <paramref name="buffer"/>'s bytes and returns
-    /// the CRC-32 of all but the last <see cref="ModelFileLayout.ChecksumSize"/> of them (of none when shorter).
+    /// the CRC-32 of all but the last <see cref="ModelFileLayout.ChecksumSize"/> of them (of none when shorter). With
+    /// <paramref name="finite"/> (chunks of <see cref="ChunkBytes"/>), also marks the chunks whose floats are all finite.
     /// </summary>
     /// <exception cref="InvalidDataException">The file ended before <paramref name="length"/> bytes (it shrank while
     /// it was read).</exception>
-    public static uint ReadAndChecksum(SafeFileHandle handle, string path, float[] buffer, int length)
+    public static uint ReadAndChecksum(SafeFileHandle handle, string path, float[] buffer, int length, FiniteChunks? finite = null)
     {
         int covered = Math.Max(0, length - ModelFileLayout.ChecksumSize);
         // Two threads only where the kernels may use two (PRUNEDLRP_KERNEL_THREADS=1 keeps a host's one core per call).
         if (length < ParallelBytes || !KernelWorker.Enabled)
-            return ReadPart(handle, path, buffer, 0, length, covered);
-        // The halves meet on a 4 KB boundary, so that each thread faults in pages of its own.
-        int middle = length / 2 & ~4095;
+            return ReadPart(handle, path, buffer, 0, length, covered, finite);
+        // The halves meet on a chunk boundary (so on a page boundary too: each thread faults in pages of its own).
+        int middle = length / 2 & ~(ChunkBytes - 1);
         var crcs = new uint[2];
         try
         {
             Parallel.For(0, 2, part => crcs[part] = part == 0
-                ? ReadPart(handle, path, buffer, 0, middle, covered)
-                : ReadPart(handle, path, buffer, middle, length, covered));
+                ? ReadPart(handle, path, buffer, 0, middle, covered, finite)
+                : ReadPart(handle, path, buffer, middle, length, covered, finite));
         }
         catch (AggregateException e) when (e.InnerExceptions.Count > 0)
         {
@@ -51,9 +52,9 @@ internal static class ModelFileLoader
         return Crc32.Combine(crcs[0], crcs[1], Math.Max(0, covered - middle));
     }
 
-    // Reads bytes [start, end) of the file to the same place in the buffer; returns the CRC-32 of the part of them
-    // below `covered`.
-    static uint ReadPart(SafeFileHandle handle, string path, float[] buffer, int start, int end, int covered)
+    // Reads bytes [start, end) of the file to the same place in the buffer (start a chunk boundary); returns the CRC-32
+    // of the part of them below `covered`, and scans each chunk's whole floats into `finite`.
+    static uint ReadPart(SafeFileHandle handle, string path, float[] buffer, int start, int end, int covered, FiniteChunks? finite)
     {
         var bytes = MemoryMarshal.AsBytes(buffer.AsSpan());
         uint crc = 0;
@@ -71,6 +72,7 @@ internal static class ModelFileLoader
             int checksummed = Math.Min(at + chunk, covered) - at;
             if (checksummed > 0)
                 crc = Crc32.Append(crc, bytes.Slice(at, checksummed));
+            finite?.Scan(at, buffer.AsSpan(at / 4, chunk / 4));
             at += chunk;
         }
         return crc;

@@ -15,8 +15,10 @@ internal static class ModelFileReader
     /// <summary>Parses <paramref name="file"/>. When <paramref name="fileAsFloats"/> is the float array whose bytes are
     /// <paramref name="file"/>, parameters are slices of it; otherwise the blob is copied once into a new array.
     /// <paramref name="checksum"/>, when given, is the CRC-32 of all but the file's last 4 bytes, computed as it was
-    /// read (<see cref="ModelFile.Read(string)"/>); otherwise it is computed here.</summary>
-    public static ModelSpec Parse(ReadOnlySpan<byte> file, string source, float[]? fileAsFloats, uint? checksum = null)
+    /// read (<see cref="ModelFile.Read(string)"/>); otherwise it is computed here. <paramref name="finite"/>, when given
+    /// with <paramref name="fileAsFloats"/>, says which chunks of the file were found finite as it was read: parameters
+    /// inside them are not scanned again.</summary>
+    public static ModelSpec Parse(ReadOnlySpan<byte> file, string source, float[]? fileAsFloats, uint? checksum = null, FiniteChunks? finite = null)
     {
         var header = ReadHeader(file, source, checksum);
         var cursor = new ModelFileCursor(file, HeaderSize, (int)header.BlobOffset, source);
@@ -63,8 +65,10 @@ internal static class ModelFileReader
         for (int id = 0; id < nodes.Length; id++)
         {
             nodes[id] = records[id].ToNode(blob, blobBase);
-            CheckFinite(source, id, nodes[id].Name, "weight", nodes[id].Weight);
-            CheckFinite(source, id, nodes[id].Name, "bias", nodes[id].Bias);
+            if (!ScannedFinite(finite, fileAsFloats, blobBase, records[id].Weight))
+                CheckFinite(source, id, nodes[id].Name, "weight", nodes[id].Weight);
+            if (!ScannedFinite(finite, fileAsFloats, blobBase, records[id].Bias))
+                CheckFinite(source, id, nodes[id].Name, "bias", nodes[id].Bias);
         }
         var model = new ModelSpec { InputShape = inputShape, Labels = labels, Nodes = nodes };
 
@@ -191,6 +195,11 @@ internal static class ModelFileReader
             throw cursor.Fail($"{field} offset", $"{count} floats at byte {offset} do not lie within the {blobLength}-byte blob (or the offset is not a multiple of 4)");
         return new ParamRef((long)(offset / 4), (int)count);
     }
+
+    // Whether the chunks the parameter's bytes lie in were all found finite as the file was read (only when the blob is
+    // the file's own buffer, so that element offsets are file offsets).
+    static bool ScannedFinite(FiniteChunks? finite, float[]? fileAsFloats, long blobBase, ParamRef param) =>
+        finite is not null && fileAsFloats is not null && finite.AllFinite((blobBase + param.Start) * 4, (long)param.Count * 4);
 
     static void CheckFinite(string source, int id, string name, string field, ReadOnlyMemory<float> values)
     {

@@ -57,6 +57,40 @@ public class ModelFileLargeTests
     }
 
     [Fact]
+    public void Read_LargeFile_NonFiniteWeightInAnyChunk_IsRejected()
+    {
+        // The loader marks the chunks it found finite as it read them, and only the parameters outside them are scanned
+        // again: a NaN or infinity in the first chunk, on either side of the halves' chunk boundary or in the last
+        // chunk must still be found, with its index.
+        var model = LargeDense();
+        var weight = model.Nodes[1].Weight.ToArray();
+        string dir = Directory.CreateTempSubdirectory("plrp-large-nan").FullName;
+        try
+        {
+            int chunkFloats = ModelFileLoader.ChunkBytes / 4;
+            foreach (int at in new[] { 0, chunkFloats - 20, chunkFloats + 3, weight.Length / 2, weight.Length - 1 })
+            {
+                var copy = (float[])weight.Clone();
+                copy[at] = at % 2 == 0 ? float.NaN : float.NegativeInfinity;
+                var node = model.Nodes[1];
+                var bad = new ModelSpec
+                {
+                    InputShape = model.InputShape,
+                    Nodes = [model.Nodes[0], new NodeSpec { Kind = node.Kind, Name = "fc", Inputs = node.Inputs, WeightShape = node.WeightShape, Weight = copy, Bias = node.Bias }],
+                };
+                string path = Path.Combine(dir, $"nan{at}.plrp");
+                File.WriteAllBytes(path, ModelFile.ToBytes(bad));
+                var e = Assert.Throws<InvalidDataException>(() => ModelFile.Read(path));
+                Assert.StartsWith($"{path}: node 1 (fc) weight: value {at} is ", e.Message, StringComparison.Ordinal);
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void FirstNonFinite_LargeArray_FindsTheFirstInEitherHalf()
     {
         var values = new float[(4 << 20) + 13];
