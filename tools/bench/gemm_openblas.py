@@ -15,6 +15,10 @@ if "OPENBLAS_NUM_THREADS" not in os.environ:
 
 import numpy as np  # noqa: E402  (import after the thread count is fixed)
 
+with open("/proc/self/maps") as maps:
+    if not any("openblas" in line for line in maps):
+        sys.exit("numpy loaded no OpenBLAS (Debian's reference libblas3 instead?): apt-get install libopenblas0-pthread")
+
 SHAPES = [
     ("square 256", 256, 256, 256),
     ("square 512", 512, 512, 512),

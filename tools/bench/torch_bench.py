@@ -111,6 +111,11 @@ def main():
         "blas_libraries": blas_libraries(),
         "results": [],
     }
+    # Without Debian's libopenblas0-pthread, torch falls back to the reference BLAS (libblas3), several times slower on
+    # the dense layers (VGG-16's classifier): the peer would be slower than on the machines the results were set on.
+    if not any("openblas" in lib for lib in result["blas_libraries"]) and os.environ.get("PLRP_PEER_ANY_BLAS") != "1":
+        sys.exit(f"torch loaded no OpenBLAS ({result['blas_libraries']}): apt-get install libopenblas0-pthread "
+                 "(or set PLRP_PEER_ANY_BLAS=1 to time it anyway)")
     for model_name in args.models:
         model = bench_models.build(model_name)
         for batch in args.batches:
