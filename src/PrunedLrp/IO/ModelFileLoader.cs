@@ -7,8 +7,8 @@ namespace PrunedLrp.IO;
 
 /// <summary>
 /// Reads a model file into its buffer and checksums it on the way: large files in two halves on two threads, each
-/// read chunk by chunk and each chunk checksummed while it is still in cache; the halves' CRCs are then combined
-/// (<see cref="Crc32.Combine"/>). One thread where the kernels keep to one (<see cref="KernelWorker.Enabled"/>).
+/// read chunk by chunk and each chunk checksummed (and scanned for NaN and infinities, <see cref="FiniteChunks"/>) while
+/// it is still in cache; the halves' CRCs are then combined (<see cref="Crc32.Combine"/>). One thread where the kernels keep to one (<see cref="KernelWorker.Enabled"/>).
 /// </summary>
 /// <remarks>
 /// Loading VGG-16's 528 MB file on one thread was a read (the copy from the page cache, and the kernel zeroing the

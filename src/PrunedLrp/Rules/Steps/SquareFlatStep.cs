@@ -97,8 +97,8 @@ internal sealed unsafe class SquareFlatStep : LinearStep
             TensorPrimitives.Multiply(args.RIn, args.Mask, args.RIn);
     }
 
-    // Unmasked Flat on a plane: S[n] = sum_o R[n, o] / stab(den) in one pass over R (the quotients and channel sums of
-    // the masked path, bit for bit, without writing them), then R_in as in ChannelSummed.
+    // Unmasked Flat on a plane: S[n] = sum_o R[n, o] / stab(den) in one pass over R (bit for bit the quotients of
+    // Stabilizer.Divide summed in channel order, as ChannelSummed sums them, without writing them out), then R_in.
     void PlaneShares(ReadOnlySpan<float> rOut, Span<float> rIn, int batch, Span<float> scratch)
     {
         var sums = scratch[..(batch * _outPlane)];
