@@ -17,7 +17,8 @@ namespace PrunedLrp.Kernels;
 /// zero weights use it only when the caller passes the factor it multiplies dx by, which bounds the damage and picks
 /// the positions to recompute directly. Otherwise, per sample and group, Forward is
 /// <c>y_g = W_g col(x_g)</c> with the column matrix packed block by block straight from x
-/// (<see cref="ImplicitColumns"/>, never stored). BackwardData of a stride-1 convolution with at least 16 input channels per group is itself a stride-1
+/// (<see cref="ImplicitColumns"/>, never stored), or for a strided convolution from shifted copies of x built in the
+/// scratch (<see cref="ShiftedPlanes"/>, about 1.5x the input for 3x3 stride 2). BackwardData of a stride-1 convolution with at least 16 input channels per group is itself a stride-1
 /// convolution of dy with the flipped, transposed kernel, <c>dx_g = W'_g col'(dy_g)</c> with
 /// <c>W'[c, o, u, v] = W[o, c, kH-1-u, kW-1-v]</c> and pads <c>d*(k-1) - pad</c>, so it needs no scatter either; the others
 /// fold <c>W_g^T dy_g</c> back (col2im, see <see cref="Im2Col"/>). Each direction's kernel matrices are packed for
@@ -40,6 +41,7 @@ public sealed unsafe partial class ConvOperator
     readonly bool _perCall;            // keeps nothing: every product packs blocks of _weight through _map (WeightPanels)
     readonly WeightMap _map;
     readonly bool _pointwise, _transposedConv; // _transposedConv: BackwardData as a stride-1 conv of dy, not col2im
+    readonly bool _shiftedPlanes;      // strided forward: columns packed from ShiftedPlanes built in the scratch
     readonly float[]? _direct;         // weights of a depthwise-like conv (one input channel per group), run direct
     readonly bool _winogradForward;    // forward of a 3x3 stride-1 convolution with enough channels runs Winograd3x3
     readonly int _winogradTile;        // its output tile: 4 where the output is at least 16x16, else 2
@@ -105,11 +107,13 @@ public sealed unsafe partial class ConvOperator
             _leanWinograd = new LeanWinograd(shape); // geometry only
         if (perCall && _transposedConv)
             _transposedWinogradOperator = TransposedWinograd.Lean(shape, weight, map); // geometry and the guard's bounds
-        _scratchLength = Math.Max(Math.Max(
+        _shiftedPlanes = ShiftedPlanes.Applies(shape);
+        _scratchLength = Math.Max(Math.Max(Math.Max(
             _winogradForward ? Winograd3x3.ScratchLengthFor(shape.InChannels, shape.OutChannels, shape.OutHeight, shape.OutWidth, _winogradTile)
                 : _leanWinograd?.ScratchLength ?? 0,
             _transposedWinograd ? TransposedWinograd.ScratchLengthFor(shape) : perCall && _transposedConv ? TransposedWinograd.LeanScratchLengthFor(shape) : 0),
-            _pointwise || _transposedConv ? 0 : k * FoldBlock(k, shape.OutHeight * shape.OutWidth));
+            _pointwise || _transposedConv ? 0 : k * FoldBlock(k, shape.OutHeight * shape.OutWidth)),
+            _shiftedPlanes ? (int)ShiftedPlanes.LengthFor(shape, shape.InChannels / groups) : 0);
     }
 
     static ReadOnlyMemory<float> Checked(in ConvShape shape, ReadOnlyMemory<float> weight)
@@ -195,8 +199,9 @@ public sealed unsafe partial class ConvOperator
     internal bool PacksPerProduct => _perCall;
 
     /// <summary>Scratch floats that <see cref="Forward"/> and <see cref="BackwardData"/> need for <paramref name="batch"/> samples.</summary>
-    /// <remarks>The Winograd blocks of Forward, and a block of the column matrix (inC/groups * kH * kW rows, up to 4 MB)
-    /// of a BackwardData that folds (strided, or fewer than 16 input channels per group).</remarks>
+    /// <remarks>The Winograd blocks of Forward, the shifted planes of a strided Forward (one group's channels, at most
+    /// 16 MB), and a block of the column matrix (inC/groups * kH * kW rows, up to 4 MB) of a BackwardData that folds
+    /// (strided, or fewer than 16 input channels per group).</remarks>
     public int ScratchLength(int batch) => _scratchLength;
 
     // Output positions per column block of the folding BackwardData: all of them up to 4 MB of columns.
@@ -255,6 +260,15 @@ public sealed unsafe partial class ConvOperator
             }
             fixed (float* px = xg)
             {
+                if (_shiftedPlanes)
+                {
+                    fixed (float* ps = scratch)
+                    {
+                        var planes = ShiftedPlanes.Build(s, px, cinG, ps);
+                        Gemm.Multiply(a, n, &ShiftedPlanes.Pack, &planes, yg, n, accumulate: false, rowBias, rectify);
+                    }
+                    continue;
+                }
                 var columns = ImplicitColumns.Of(s, px);
                 Gemm.Multiply(a, n, &ImplicitColumns.Pack, &columns, yg, n, accumulate: false, rowBias, rectify);
             }

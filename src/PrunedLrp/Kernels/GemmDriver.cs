@@ -8,7 +8,9 @@ namespace PrunedLrp.Kernels;
 
 /// <summary>
 /// The blocked GEMM loops (Goto/BLIS order): for each NC column block and KC depth block, pack B once; for each MC row
-/// block pack A (unless pre-packed); then sweep NR x MR register tiles with B's micro-panel hot in L1.
+/// block pack A (unless pre-packed); then sweep NR x MR register tiles with B's micro-panel hot in L1. A product whose
+/// B is packed by a callback (a convolution's column matrix) and whose rows fit one MC block packs B panel by panel,
+/// each swept as soon as it is written.
 /// Large products split C into a few independent chunks (along N when it has enough panels, else along M) that the
 /// calling thread and the kernel worker claim dynamically; they share nothing but the read-only operands.
 /// </summary>
@@ -91,6 +93,13 @@ internal static unsafe class GemmDriver
                 {
                     bp = g.PackedB + (long)pc * g.PackedBWidth + (long)jc * kc;
                 }
+                else if (g.PackBFrom != null && m1 - m0 <= MC && g.PackedA != null)
+                {
+                    // One row block: each B panel serves all of its row panels at once, so pack and use it panel by panel
+                    // while it is in L1 rather than packing the whole block (up to 2 MB, past L2) first.
+                    PanelByPanel(ref g, m0, m1, jc, nc, pc, kc, packB);
+                    continue;
+                }
                 else if (g.PackBFrom != null)
                 {
                     g.PackBFrom(g.PackBContext, pc, kc, jc, nc, packB);
@@ -127,6 +136,23 @@ internal static unsafe class GemmDriver
                     Macro(ref g, mc, nc, kc, ap, bp, g.C + (long)ic * g.Ldc + jc, accumulate, bias == null ? null : bias + ic, rectify);
                 }
             }
+        }
+    }
+
+    // Rows [m0, m1) (one MC block, A pre-packed) times columns [jc, jc + nc) of depth block pc: each pair of B panels
+    // (the wide kernel's 32 columns) packed and swept at once.
+    static void PanelByPanel(ref GemmArgs g, int m0, int m1, int jc, int nc, int pc, int kc, float* packB)
+    {
+        bool accumulate = g.Accumulate || pc > 0;
+        float* bias = accumulate || g.RowBias == null ? null : g.RowBias + m0;
+        bool rectify = g.Rectify && pc + kc >= g.K;
+        float* ap = g.PackedA + (long)pc * g.PackedAWidth + (long)m0 * kc;
+        float* c = g.C + (long)m0 * g.Ldc + jc;
+        for (int jr = 0; jr < nc; jr += 2 * NR)
+        {
+            int width = Math.Min(2 * NR, nc - jr);
+            g.PackBFrom(g.PackBContext, pc, kc, jc + jr, width, packB);
+            Macro(ref g, m1 - m0, width, kc, ap, packB, c + jr, accumulate, bias, rectify);
         }
     }
 

@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 using static PrunedLrp.Kernels.GemmBlocking;
 
 namespace PrunedLrp.Kernels;
@@ -69,13 +67,7 @@ internal unsafe struct ImplicitColumns
                 }
                 float* row = channel + (long)ih * g.InWidth;
                 int iw = seg.Column * g.StrideWidth - g.PadLeft + v * g.DilationWidth;
-                if (g.StrideWidth == 1)
-                    CopyClipped(row, g.InWidth, iw, seg.Length, d);
-                else if (g.StrideWidth == 2 && Avx2.IsSupported)
-                    GatherEvenClipped(row, g.InWidth, iw, seg.Length, d);
-                else
-                    for (int t = 0; t < seg.Length; t++, iw += g.StrideWidth)
-                        d[t] = (uint)iw < (uint)g.InWidth ? row[iw] : 0f;
+                ClippedRows.Gather(row, g.InWidth, iw, g.StrideWidth, seg.Length, d);
             }
             for (int t = cols; t < NR; t++) dst[t] = 0f;
             if (++v == g.KernelWidth)
@@ -84,35 +76,5 @@ internal unsafe struct ImplicitColumns
                 if (++u == g.KernelHeight) { u = 0; c++; }
             }
         }
-    }
-
-    // d[t] = row[iw + 2t] where 0 <= iw + 2t < width, else 0, for t < length (stride-2 convolutions such as ResNet's
-    // stem and its downsampling layers): 8 outputs per step from two loads where all 16 inputs lie inside the row.
-    static void GatherEvenClipped(float* row, int width, int iw, int length, float* d)
-    {
-        int t = 0;
-        for (; t < length && iw + 2 * t < 0; t++) d[t] = 0f;
-        for (; t + 8 <= length && iw + 2 * t + 16 <= width; t += 8)
-            Vector256.Store(VectorPairs.Even(Vector256.Load(row + iw + 2 * t), Vector256.Load(row + iw + 2 * t + 8)), d + t);
-        for (; t < length; t++)
-            d[t] = iw + 2 * t < width ? row[iw + 2 * t] : 0f;
-    }
-
-    // d[t] = row[iw + t] where 0 <= iw + t < width, else 0, for t < length; 8 at a time inside the row (rows of 14 or 7
-    // outputs split the 16-column panels into short runs).
-    static void CopyClipped(float* row, int width, int iw, int length, float* d)
-    {
-        if (length == NR && iw >= 0 && iw + NR <= width)
-        {
-            Vector256.Store(Vector256.Load(row + iw), d);
-            Vector256.Store(Vector256.Load(row + iw + 8), d + 8);
-            return;
-        }
-        int t0 = Math.Clamp(-iw, 0, length), t1 = Math.Clamp(width - iw, t0, length);
-        int t = 0;
-        for (; t < t0; t++) d[t] = 0f;
-        for (; t + 8 <= t1; t += 8) Vector256.Store(Vector256.Load(row + iw + t), d + t);
-        for (; t < t1; t++) d[t] = row[iw + t];
-        for (; t < length; t++) d[t] = 0f;
     }
 }
