@@ -13,10 +13,11 @@ namespace PrunedLrp.Kernels;
 /// </summary>
 /// <remarks>
 /// <see cref="ImplicitColumns"/> packs each row of a panel from one to three clipped, stride-2 runs of the input with
-/// a scalar set-up per run; with a short depth or few output channels (ResNet-50's stem: 147 rows for 64 outputs;
-/// its 3x3 stride-2 layers on 28- and 14-wide outputs) that set-up cost a quarter of the product. The planes hold
-/// kW x min(sh, kH) / (sh sw) times the input (1.5x for a 3x3 stride-2 convolution), written in one pass split over the
-/// kernel threads by channel. Vertical dilation must be 1 (rows of phase a then serve every tap u = a mod sh).
+/// a scalar set-up per run. On ResNet-50's stem and 3x3 stride-2 layers that packing took 0.28-0.69 ms of one
+/// thread, against 1.4-1.9 ms for the whole layer on two; from the planes it takes 0.04-0.21 ms
+/// (bench/results/strided-columns.md). The planes hold kW x min(sh, kH) / (sh sw) times the input (1.5x for a 3x3
+/// stride-2 convolution), written in one pass split over the kernel threads by channel. Vertical dilation must be 1
+/// (rows of phase a then serve every tap u = a mod sh).
 /// </remarks>
 internal unsafe struct ShiftedPlanes
 {
