@@ -156,11 +156,11 @@ internal static unsafe class GemmDriver
         }
     }
 
-    // rowBias (rows [ic, ic + mc) of GemmArgs.RowBias, or null): each tile is set to its rows' bias and then accumulated.
+    // rowBias (rows [ic, ic + mc) of GemmArgs.RowBias, or null): each tile starts from its rows' bias (added in registers
+    // by the full tiles, set into C before the edge tiles).
     // rectify: the last depth block, so each finished tile gets max(c, 0) at once.
     static void Macro(ref GemmArgs g, int mc, int nc, int kc, float* ap, float* bp, float* c, bool accumulate, float* rowBias, bool rectify)
     {
-        if (rowBias != null) accumulate = true;
         int ldc = g.Ldc;
         bool wide = g.UseWideKernel;
         for (int jr = 0; jr < nc;)
@@ -178,9 +178,8 @@ internal static unsafe class GemmDriver
                     {
                         float* a = ap + (long)ir * kc;
                         float* cc = c + (long)ir * ldc + jr;
-                        if (rowBias != null) { FillTile(cc, ldc, 2 * MR, NR, rowBias + ir); FillTile(cc + NR, ldc, 2 * MR, NR, rowBias + ir); }
-                        GemmMicroKernel512.Fma12x32(kc, a, a + (long)MR * kc, b, b + (long)NR * kc, cc, ldc, accumulate);
-                        if (rectify) { RectifyTile(cc, ldc, 2 * MR, NR); RectifyTile(cc + NR, ldc, 2 * MR, NR); }
+                        GemmMicroKernel512.Fma12x32(kc, a, a + (long)MR * kc, b, b + (long)NR * kc, cc, ldc, accumulate,
+                            rowBias == null ? null : rowBias + ir, rectify);
                     }
                     RowPanels(ref g, ir, mc, kc, ap, b, c + jr, NR, accumulate, rowBias, rectify);
                     RowPanels(ref g, ir, mc, kc, ap, b + (long)NR * kc, c + jr + NR, NR, accumulate, rowBias, rectify);
@@ -191,9 +190,8 @@ internal static unsafe class GemmDriver
                 for (; ir + 2 * MR <= mc; ir += 2 * MR)
                 {
                     float* a = ap + (long)ir * kc;
-                    if (rowBias != null) FillTile(c + (long)ir * ldc + jr, ldc, 2 * MR, NR, rowBias + ir);
-                    GemmMicroKernel512.Fma12x16(kc, a, a + (long)MR * kc, b, c + (long)ir * ldc + jr, ldc, accumulate);
-                    if (rectify) RectifyTile(c + (long)ir * ldc + jr, ldc, 2 * MR, NR);
+                    GemmMicroKernel512.Fma12x16(kc, a, a + (long)MR * kc, b, c + (long)ir * ldc + jr, ldc, accumulate,
+                        rowBias == null ? null : rowBias + ir, rectify);
                 }
             }
             RowPanels(ref g, ir, mc, kc, ap, b, c + jr, nr, accumulate, rowBias, rectify);
@@ -201,7 +199,8 @@ internal static unsafe class GemmDriver
         }
     }
 
-    // Row panels [ir, mc) of one column panel (nr columns at c, B's panel at b) in the MR-row kernels.
+    // Row panels [ir, mc) of one column panel (nr columns at c, B's panel at b) in the MR-row kernels. Full tiles of the
+    // FMA kernel take the bias and the ReLU in registers; the others get C set to the bias before and rectified after.
     static void RowPanels(ref GemmArgs g, int ir, int mc, int kc, float* ap, float* b, float* c, int nr, bool accumulate, float* rowBias,
         bool rectify)
     {
@@ -211,11 +210,18 @@ internal static unsafe class GemmDriver
             int mr = Math.Min(MR, mc - ir);
             float* a = ap + (long)ir * kc;
             float* cc = c + (long)ir * ldc;
-            if (rowBias != null) FillTile(cc, ldc, mr, nr, rowBias + ir);
-            if (mr == 1 && g.UseFmaEdgeKernels) GemmMicroKernel.Fma1x16(kc, a, b, cc, nr, accumulate);
-            else if (nr <= 4 && g.UseFmaEdgeKernels) GemmMicroKernel.FmaColumns(kc, a, b, cc, ldc, mr, nr, accumulate);
-            else if (nr <= 8 && g.UseFmaEdgeKernels) GemmMicroKernel.Fma6x8(kc, a, b, cc, ldc, mr, nr, accumulate);
-            else g.Kernel(kc, a, b, cc, ldc, mr, nr, accumulate);
+            float* bias = rowBias == null ? null : rowBias + ir;
+            if (mr == MR && nr == NR && g.UseFmaEdgeKernels)
+            {
+                GemmMicroKernel.Fma6x16Fused(kc, a, b, cc, ldc, bias, accumulate, rectify);
+                continue;
+            }
+            if (bias != null) FillTile(cc, ldc, mr, nr, bias);
+            bool filled = accumulate || bias != null;
+            if (mr == 1 && g.UseFmaEdgeKernels) GemmMicroKernel.Fma1x16(kc, a, b, cc, nr, filled);
+            else if (nr <= 4 && g.UseFmaEdgeKernels) GemmMicroKernel.FmaColumns(kc, a, b, cc, ldc, mr, nr, filled);
+            else if (nr <= 8 && g.UseFmaEdgeKernels) GemmMicroKernel.Fma6x8(kc, a, b, cc, ldc, mr, nr, filled);
+            else g.Kernel(kc, a, b, cc, ldc, mr, nr, filled);
             if (rectify) RectifyTile(cc, ldc, mr, nr);
         }
     }

@@ -18,9 +18,11 @@ internal static unsafe class GemmMicroKernel512
         && Environment.GetEnvironmentVariable("PRUNEDLRP_AVX512") != "0";
 
     /// <summary><c>C[0..12, 0..16] (+)= A0A1 B</c> for full tiles: <paramref name="a0"/> and <paramref name="a1"/> are two
-    /// packed MR-row panels (kc x MR each), <paramref name="b"/> one packed NR-column panel (kc x NR).</summary>
+    /// packed MR-row panels (kc x MR each), <paramref name="b"/> one packed NR-column panel (kc x NR). With
+    /// <paramref name="bias"/> (12 rows' values, not with accumulate) C = A0A1 B + bias; with <paramref name="rectify"/>,
+    /// max(., 0) before the store (the epilogue of <see cref="GemmMicroKernel.Fma6x16Fused"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Fma12x16(int kc, float* a0, float* a1, float* b, float* c, int ldc, bool accumulate)
+    public static void Fma12x16(int kc, float* a0, float* a1, float* b, float* c, int ldc, bool accumulate, float* bias = null, bool rectify = false)
     {
         Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
         Vector512<float> c6 = default, c7 = default, c8 = default, c9 = default, c10 = default, c11 = default;
@@ -43,26 +45,28 @@ internal static unsafe class GemmMicroKernel512
             a1 += MR;
             b += NR;
         }
-        Store(c, c0, accumulate); c += ldc;
-        Store(c, c1, accumulate); c += ldc;
-        Store(c, c2, accumulate); c += ldc;
-        Store(c, c3, accumulate); c += ldc;
-        Store(c, c4, accumulate); c += ldc;
-        Store(c, c5, accumulate); c += ldc;
-        Store(c, c6, accumulate); c += ldc;
-        Store(c, c7, accumulate); c += ldc;
-        Store(c, c8, accumulate); c += ldc;
-        Store(c, c9, accumulate); c += ldc;
-        Store(c, c10, accumulate); c += ldc;
-        Store(c, c11, accumulate);
+        Store(c, c0, accumulate, Row(bias, 0), rectify); c += ldc;
+        Store(c, c1, accumulate, Row(bias, 1), rectify); c += ldc;
+        Store(c, c2, accumulate, Row(bias, 2), rectify); c += ldc;
+        Store(c, c3, accumulate, Row(bias, 3), rectify); c += ldc;
+        Store(c, c4, accumulate, Row(bias, 4), rectify); c += ldc;
+        Store(c, c5, accumulate, Row(bias, 5), rectify); c += ldc;
+        Store(c, c6, accumulate, Row(bias, 6), rectify); c += ldc;
+        Store(c, c7, accumulate, Row(bias, 7), rectify); c += ldc;
+        Store(c, c8, accumulate, Row(bias, 8), rectify); c += ldc;
+        Store(c, c9, accumulate, Row(bias, 9), rectify); c += ldc;
+        Store(c, c10, accumulate, Row(bias, 10), rectify); c += ldc;
+        Store(c, c11, accumulate, Row(bias, 11), rectify);
     }
 
     /// <summary><c>C[0..12, 0..32] (+)= A0A1 [B0 B1]</c> for full tiles: <paramref name="a0"/> and <paramref name="a1"/> are
     /// two packed MR-row panels, <paramref name="b0"/> and <paramref name="b1"/> two packed NR-column panels (kc x NR
     /// each) of adjacent columns. 24 accumulators: each of the 12 broadcasts of A per k feeds two FMAs, where
     /// <see cref="Fma12x16"/> issues one broadcast per FMA (the broadcasts, not the FMAs, then bound it).</summary>
+    /// <remarks>Bias and ReLU as in <see cref="Fma12x16"/>.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Fma12x32(int kc, float* a0, float* a1, float* b0, float* b1, float* c, int ldc, bool accumulate)
+    public static void Fma12x32(int kc, float* a0, float* a1, float* b0, float* b1, float* c, int ldc, bool accumulate, float* bias = null,
+        bool rectify = false)
     {
         Vector512<float> c00 = default, c10 = default, c20 = default, c30 = default, c40 = default, c50 = default;
         Vector512<float> c60 = default, c70 = default, c80 = default, c90 = default, ca0 = default, cb0 = default;
@@ -89,30 +93,39 @@ internal static unsafe class GemmMicroKernel512
             b0 += NR;
             b1 += NR;
         }
-        StorePair(c, c00, c01, accumulate); c += ldc;
-        StorePair(c, c10, c11, accumulate); c += ldc;
-        StorePair(c, c20, c21, accumulate); c += ldc;
-        StorePair(c, c30, c31, accumulate); c += ldc;
-        StorePair(c, c40, c41, accumulate); c += ldc;
-        StorePair(c, c50, c51, accumulate); c += ldc;
-        StorePair(c, c60, c61, accumulate); c += ldc;
-        StorePair(c, c70, c71, accumulate); c += ldc;
-        StorePair(c, c80, c81, accumulate); c += ldc;
-        StorePair(c, c90, c91, accumulate); c += ldc;
-        StorePair(c, ca0, ca1, accumulate); c += ldc;
-        StorePair(c, cb0, cb1, accumulate);
+        StorePair(c, c00, c01, accumulate, Row(bias, 0), rectify); c += ldc;
+        StorePair(c, c10, c11, accumulate, Row(bias, 1), rectify); c += ldc;
+        StorePair(c, c20, c21, accumulate, Row(bias, 2), rectify); c += ldc;
+        StorePair(c, c30, c31, accumulate, Row(bias, 3), rectify); c += ldc;
+        StorePair(c, c40, c41, accumulate, Row(bias, 4), rectify); c += ldc;
+        StorePair(c, c50, c51, accumulate, Row(bias, 5), rectify); c += ldc;
+        StorePair(c, c60, c61, accumulate, Row(bias, 6), rectify); c += ldc;
+        StorePair(c, c70, c71, accumulate, Row(bias, 7), rectify); c += ldc;
+        StorePair(c, c80, c81, accumulate, Row(bias, 8), rectify); c += ldc;
+        StorePair(c, c90, c91, accumulate, Row(bias, 9), rectify); c += ldc;
+        StorePair(c, ca0, ca1, accumulate, Row(bias, 10), rectify); c += ldc;
+        StorePair(c, cb0, cb1, accumulate, Row(bias, 11), rectify);
     }
 
-    static void StorePair(float* c, Vector512<float> left, Vector512<float> right, bool accumulate)
+    static float* Row(float* bias, int row) => bias == null ? null : bias + row;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void StorePair(float* c, Vector512<float> left, Vector512<float> right, bool accumulate, float* bias, bool rectify)
     {
-        Store(c, left, accumulate);
-        Store(c + NR, right, accumulate);
+        Store(c, left, accumulate, bias, rectify);
+        Store(c + NR, right, accumulate, bias, rectify);
     }
 
-    static void Store(float* c, Vector512<float> v, bool accumulate)
+    // One row of a tile: + the row's bias, or + C when accumulating; then max(., 0) when rectifying (as RectifyTile).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Store(float* c, Vector512<float> v, bool accumulate, float* bias, bool rectify)
     {
-        if (accumulate)
+        if (bias != null)
+            v += Vector512.Create(*bias);
+        else if (accumulate)
             v += Avx512F.LoadVector512(c);
+        if (rectify)
+            v = Vector512.Max(v, Vector512<float>.Zero);
         Avx512F.Store(c, v);
     }
 }

@@ -165,6 +165,55 @@ public class GemmTests
         }
     }
 
+    /// <summary>
+    /// The ReLU fused into the product, with and without a row bias and over products that accumulate into C: against
+    /// the plain loop, and bit for bit max(., 0) of the same product unrectified (the full 6 x 16 tiles apply bias and
+    /// ReLU in registers, the edge and AVX-512 tiles in passes over C; both must give the same values). Sizes cross full
+    /// and edge tiles, several depth blocks (only the last rectifies), both threads; C holds a NaN and negative zeros.
+    /// </summary>
+    [Fact]
+    public void Multiply_Rectify_IsTheReluOfTheSameProduct()
+    {
+        var rng = new Random(12);
+        int[][] shapes = [[6, 16, 5], [12, 32, 64], [18, 17, 3], [13, 40, 515], [121, 300, 257], [64, 784, 256], [30, 3000, 40], [7, 9, 0]];
+        foreach (var shape in shapes)
+        foreach (var (withBias, accumulate) in new[] { (true, false), (false, false), (false, true) })
+        {
+            int m = shape[0], n = shape[1], k = shape[2], ldc = n + 1;
+            var a = KernelAssert.Random(rng, m * k);
+            var b = KernelAssert.Random(rng, k * n);
+            var bias = withBias ? KernelAssert.Random(rng, m) : [];
+            var c0 = KernelAssert.Random(rng, m * ldc); // accumulated into, or stale values to overwrite
+            if (m * ldc > 2) { c0[1] = -0f; c0[2] = float.NaN; }
+            var start = (float[])c0.Clone();
+            if (withBias)
+                for (int i = 0; i < m; i++) start.AsSpan(i * ldc, n).Fill(bias[i]);
+            var reference = ReferenceGemm.Multiply(false, false, m, n, k, a, k, b, n, start, ldc, accumulate: withBias || accumulate);
+            var packed = PackedMatrix.PackLeft(false, m, k, a, k);
+            var plain = (float[])c0.Clone();
+            Gemm.Multiply(LeftOperand.Of(packed), n, b, n, plain, ldc, accumulate, bias);
+            var rectified = (float[])c0.Clone();
+            Gemm.Multiply(LeftOperand.Of(packed), n, b, n, rectified, ldc, accumulate, bias, rectify: true);
+            string what = $"rectify {m}x{n}x{k} bias {withBias} accumulate {accumulate}";
+            var expected = (double[])reference.Clone(); // the gap columns (j >= n) of C stay as they were
+            for (int i = 0; i < m; i++)
+                for (int j = 0; j < n; j++)
+                    expected[i * ldc + j] = double.IsNaN(reference[i * ldc + j]) ? double.NaN : Math.Max(reference[i * ldc + j], 0);
+            // A NaN accumulated from C stays NaN (checked bit for bit below); the tolerance compares the rest.
+            var finite = (float[])rectified.Clone();
+            for (int i = 0; i < expected.Length; i++)
+                if (double.IsNaN(expected[i])) (expected[i], finite[i]) = (0, 0);
+            KernelAssert.Close(expected, finite, k, what);
+            for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+            {
+                float p = plain[i * ldc + j], want = float.IsNaN(p) ? p : Math.Max(p, 0f);
+                if (BitConverter.SingleToInt32Bits(want) != BitConverter.SingleToInt32Bits(rectified[i * ldc + j]))
+                    Assert.Fail($"{what}: C[{i}, {j}] is {rectified[i * ldc + j]}, max of the plain product {p} is {want}");
+            }
+        }
+    }
+
     [Fact]
     public void Multiply_RowBiasWithAccumulateOrTooShort_Throws()
     {
