@@ -19,10 +19,11 @@ internal static unsafe class GemmMicroKernel
         Tile6x16(kc, a, b, c, ldc, mr, nr, accumulate, null, false);
 
     /// <summary>
-    /// A full 6 x 16 tile with the product's epilogue in registers: <c>C = max(A B + bias, 0)</c>, or
-    /// <c>C = max(C + A B, 0)</c> when accumulating (bias null, rectify false: the plain tile). The same float
-    /// operations as setting C to the bias, accumulating into it and rectifying it in passes of their own (a + bias in
-    /// one rounding, then Vector256.Max), without those passes' 36 loads and stores per tile.
+    /// A full 6 x 16 tile with the product's epilogue in registers: <c>C = A B + bias</c> (row i adds
+    /// <c>bias[i]</c>; bias null: none), or <c>C = C + A B</c> with <paramref name="accumulate"/> (and no bias); then
+    /// <c>C = max(C, 0)</c> with <paramref name="rectify"/>. The same float operations as setting C to the bias,
+    /// accumulating into it and rectifying it in passes of their own (A B + bias in one rounding, then Vector256.Max),
+    /// without those passes' 36 loads and stores per tile.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Fma6x16Fused(int kc, float* a, float* b, float* c, int ldc, float* bias, bool accumulate, bool rectify) =>
