@@ -88,6 +88,9 @@ internal static unsafe class GemmDriver
             for (int pc = 0, step = DepthStep(g.K); pc < g.K; pc += step)
             {
                 int kc = Math.Min(step, g.K - pc);
+                bool accumulate = g.Accumulate || pc > 0;
+                float* bias = accumulate ? null : g.RowBias; // only the first depth block of a fresh C starts from it
+                bool rectify = g.Rectify && pc + kc >= g.K;
                 float* bp;
                 if (g.PackedB != null)
                 {
@@ -97,7 +100,7 @@ internal static unsafe class GemmDriver
                 {
                     // One row block: each B panel serves all of its row panels at once, so pack and use it panel by panel
                     // while it is in L1 rather than packing the whole block (up to 2 MB, past L2) first.
-                    PanelByPanel(ref g, m0, m1, jc, nc, pc, kc, packB);
+                    PanelByPanel(ref g, m0, m1, jc, nc, pc, kc, packB, accumulate, bias == null ? null : bias + m0, rectify);
                     continue;
                 }
                 else if (g.PackBFrom != null)
@@ -111,9 +114,6 @@ internal static unsafe class GemmDriver
                     GemmPacking.PackB(src, g.Ldb, g.TransB, kc, nc, packB);
                     bp = packB;
                 }
-                bool accumulate = g.Accumulate || pc > 0;
-                float* bias = accumulate ? null : g.RowBias; // only the first depth block of a fresh C starts from it
-                bool rectify = g.Rectify && pc + kc >= g.K;
                 for (int ic = m0; ic < m1; ic += MC)
                 {
                     int mc = Math.Min(MC, m1 - ic);
@@ -140,19 +140,17 @@ internal static unsafe class GemmDriver
     }
 
     // Rows [m0, m1) (one MC block, A pre-packed) times columns [jc, jc + nc) of depth block pc: each pair of B panels
-    // (the wide kernel's 32 columns) packed and swept at once.
-    static void PanelByPanel(ref GemmArgs g, int m0, int m1, int jc, int nc, int pc, int kc, float* packB)
+    // (the wide kernel's 32 columns) packed and swept at once. rowBias: rows [m0, m1) of it, as Macro takes it.
+    static void PanelByPanel(ref GemmArgs g, int m0, int m1, int jc, int nc, int pc, int kc, float* packB, bool accumulate,
+        float* rowBias, bool rectify)
     {
-        bool accumulate = g.Accumulate || pc > 0;
-        float* bias = accumulate || g.RowBias == null ? null : g.RowBias + m0;
-        bool rectify = g.Rectify && pc + kc >= g.K;
         float* ap = g.PackedA + (long)pc * g.PackedAWidth + (long)m0 * kc;
         float* c = g.C + (long)m0 * g.Ldc + jc;
         for (int jr = 0; jr < nc; jr += 2 * NR)
         {
             int width = Math.Min(2 * NR, nc - jr);
             g.PackBFrom(g.PackBContext, pc, kc, jc + jr, width, packB);
-            Macro(ref g, m1 - m0, width, kc, ap, packB, c + jr, accumulate, bias, rectify);
+            Macro(ref g, m1 - m0, width, kc, ap, packB, c + jr, accumulate, rowBias, rectify);
         }
     }
 
