@@ -6,7 +6,7 @@ namespace PrunedLrp.Bench;
 /// <summary>`layers MODEL [repeats]`: forward time per op kind (median of repeats), to see where a model's time goes.</summary>
 internal static class LayerProfile
 {
-    static void PerNode(Model model, Workspace ws, int repeats)
+    static void PerNode(Model model, Workspace ws, int repeats, double[] inPass)
     {
         var rows = new List<(double Ms, double Forward, string Text)>();
         for (int id = 1; id < model.NodeCount; id++)
@@ -35,7 +35,7 @@ internal static class LayerProfile
             double gflop = 2.0 * s.OutSize * (s.InChannels / s.Groups) * s.KernelHeight * s.KernelWidth / 1e9;
             double f = ms[repeats / 2], b = back[repeats / 2];
             rows.Add((f + b, f, string.Create(CultureInfo.InvariantCulture,
-                $"node {id,3} {s.InChannels,4}->{s.OutChannels,4} k{s.KernelHeight}x{s.KernelWidth} s{s.StrideHeight} out {s.OutHeight}x{s.OutWidth}: forward {f,7:F2} ms {gflop / f * 1000,6:F1} GFLOP/s, transposed {b,7:F2} ms {gflop / b * 1000,6:F1} GFLOP/s")));
+                $"node {id,3} {s.InChannels,4}->{s.OutChannels,4} k{s.KernelHeight}x{s.KernelWidth} s{s.StrideHeight} out {s.OutHeight}x{s.OutWidth}: in pass {inPass[id],6:F2} ms, forward {f,7:F2} ms {gflop / f * 1000,6:F1} GFLOP/s, transposed {b,7:F2} ms {gflop / b * 1000,6:F1} GFLOP/s")));
         }
         foreach (var row in rows.OrderByDescending(r => r.Ms).Take(Environment.GetEnvironmentVariable("PLRP_PROFILE_ALL") == "1" ? rows.Count : 15))
             Console.WriteLine(row.Text);
@@ -76,11 +76,14 @@ internal static class LayerProfile
         {
             Console.WriteLine("in the forward pass (weights cold, as in use), slowest nodes:");
             var medians = Enumerable.Range(1, model.NodeCount - 1)
-                .Select(id => (Id: id, Ms: Enumerable.Range(0, repeats).Select(r => perNode[r, id]).Order().ElementAt(repeats / 2)));
+                .Select(id => (Id: id, Ms: Enumerable.Range(0, repeats).Select(r => perNode[r, id]).Order().ElementAt(repeats / 2))).ToList();
+            var inPass = new double[model.NodeCount];
+            foreach (var (id, ms) in medians)
+                inPass[id] = ms;
             foreach (var (id, ms) in medians.OrderByDescending(m => m.Ms).Take(12))
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"node {id,3} {model.Layers[id]!.Spec.Kind,-12} {ms,7:F2} ms"));
             Console.WriteLine("alone, repeated (weights warm), slowest convolutions:");
-            PerNode(model, ws, repeats);
+            PerNode(model, ws, repeats, inPass);
         }
         foreach (var (k, list) in times.OrderByDescending(t => t.Value.Sum()))
         {

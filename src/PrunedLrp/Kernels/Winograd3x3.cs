@@ -14,12 +14,12 @@ namespace PrunedLrp.Kernels;
 /// Tiles are processed in blocks of whole tile rows; each product is a <see cref="Gemm"/> call with U_ξ packed once
 /// here. Two schedules, by the size of the transformed kernels U (all (m+2)^2 of them):
 /// <list type="bullet">
-/// <item>Small U (at most <see cref="ThreadBlockKernelFloats"/>, the early layers of image CNNs: few channels, large
-/// images) — thread blocks: each kernel thread takes whole blocks of about <see cref="ThreadBlockFloats"/> floats of V
+/// <item>Small U (at most <see cref="ThreadBlockKernelFloats"/>) and at least <see cref="ThreadBlockTileRows"/> tile
+/// rows (the early layers of image CNNs: few channels, large images) — thread blocks: each kernel thread takes whole blocks of about <see cref="ThreadBlockFloats"/> floats of V
 /// and M and runs their input transform, products and output transform itself, so V and M stay in its cache between
 /// the three steps and U (read once per block) stays in the shared cache. With one shared block of 16 MB these
 /// layers streamed V and M through memory three times and spent more time in the transforms than in the products.</item>
-/// <item>Large U (hundreds of channels) — shared blocks: V and M of a block take at most about 16 MB of scratch, so
+/// <item>Large U (hundreds of channels), or few tile rows — shared blocks: V and M of a block take at most about 16 MB of scratch, so
 /// that U is read as few times as possible; the transforms split channels over the two kernel threads, and the
 /// products go whole to either thread.</item>
 /// </list>
@@ -37,6 +37,14 @@ internal sealed unsafe partial class Winograd3x3
     /// <remarks>Measured on VGG-16 (interleaved A/B, 3 rounds): explain 7% faster with this bound than with none; 3M
     /// floats (adding 256-channel layers) and blocks of 0.75M or 3M floats were no better.</remarks>
     public const int ThreadBlockKernelFloats = 3 << 19;
+
+    /// <summary>The fewest tile rows that run in thread blocks: with 7, the two threads got blocks of 4 and 3 tile rows
+    /// (one idle a seventh of the time) and each read all of U.</summary>
+    /// <remarks>Measured on ResNet-50 (JIT, Vector256, three alternating rounds, the layers in the forward pass): its five
+    /// 256-channel 14x14 layers (F(2x2), 7 tile rows) took 3.63-4.13 ms in shared blocks against 4.95-5.59 in thread
+    /// blocks, its three 128-channel 28x28 layers (F(4x4), 7 tile rows) 1.65-1.87 against 1.87-2.35 ms; its 64-channel
+    /// 56x56 layers (14 tile rows, two blocks of 7) were quicker in thread blocks (1.98-2.03 against 2.16-2.27 ms).</remarks>
+    public const int ThreadBlockTileRows = 8;
 
     /// <summary>V and M floats of one thread block (6 MB: a few tile rows of VGG-16's first layers, so that each of
     /// the two threads gets several blocks and their data stays in the shared L3).</summary>
@@ -109,14 +117,16 @@ internal sealed unsafe partial class Winograd3x3
         (_outHeight, _outWidth, _padTop, _padLeft) = (outHeight, outWidth, padTop, padLeft);
         _tileRows = Tiles(outHeight, _tile);
         _tileColumns = Tiles(outWidth, _tile);
-        _threadBlocks = threadBlocks ?? UsesThreadBlocks(inChannels, outChannels, outputTile);
+        _threadBlocks = threadBlocks ?? UsesThreadBlocks(inChannels, outChannels, outHeight, outputTile);
         _blockRows = BlockRows(inChannels, outChannels, outHeight, outWidth, blockFloats > 0 ? blockFloats : DefaultBlock(_threadBlocks), _tile, _threadBlocks);
         _rowLength = RowLength(outWidth, _tile);
     }
 
-    /// <summary>Whether a convolution with these channels runs in thread blocks (U small enough, see remarks).</summary>
-    public static bool UsesThreadBlocks(int inChannels, int outChannels, int outputTile) =>
-        (long)(outputTile + 2) * (outputTile + 2) * inChannels * outChannels <= ThreadBlockKernelFloats;
+    /// <summary>Whether a convolution with these channels and output height runs in thread blocks (U small enough and
+    /// enough tile rows, see remarks).</summary>
+    public static bool UsesThreadBlocks(int inChannels, int outChannels, int outHeight, int outputTile) =>
+        (long)(outputTile + 2) * (outputTile + 2) * inChannels * outChannels <= ThreadBlockKernelFloats
+        && Tiles(outHeight, outputTile) >= ThreadBlockTileRows;
 
     static int DefaultBlock(bool threadBlocks) => threadBlocks ? ThreadBlockFloats : DefaultBlockFloats;
 
@@ -126,7 +136,7 @@ internal sealed unsafe partial class Winograd3x3
     /// <summary><see cref="ScratchLength"/> of the convolution with these sizes, before (or without) preparing it.</summary>
     public static int ScratchLengthFor(int inChannels, int outChannels, int outHeight, int outWidth, int outputTile = 2)
     {
-        bool threadBlocks = UsesThreadBlocks(inChannels, outChannels, outputTile);
+        bool threadBlocks = UsesThreadBlocks(inChannels, outChannels, outHeight, outputTile);
         return ScratchFloats(inChannels, outChannels, outWidth,
             BlockRows(inChannels, outChannels, outHeight, outWidth, DefaultBlock(threadBlocks), outputTile, threadBlocks), outputTile, threadBlocks);
     }

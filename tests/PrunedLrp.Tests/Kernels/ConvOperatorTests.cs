@@ -282,13 +282,19 @@ public class ConvOperatorTests
     }
 
     [Fact]
-    public void Winograd_ThreadBlocks_ChosenBySizeOfTransformedKernels()
+    public void Winograd_ThreadBlocks_ChosenBySizeOfTransformedKernelsAndTileRows()
     {
-        Assert.True(Winograd3x3.UsesThreadBlocks(64, 64, 4));    // VGG-16's first layers: U is 0.6 MB
-        Assert.True(Winograd3x3.UsesThreadBlocks(128, 256, 4));  // 4.7 MB
-        Assert.False(Winograd3x3.UsesThreadBlocks(256, 256, 4)); // 9.4 MB: shared blocks read it fewer times
-        Assert.True(Winograd3x3.UsesThreadBlocks(256, 256, 2));  // F(2x2): 16 elements, 4.2 MB
-        Assert.False(Winograd3x3.UsesThreadBlocks(512, 512, 2));
+        Assert.True(Winograd3x3.UsesThreadBlocks(64, 64, 224, 4));    // VGG-16's first layers: U is 0.6 MB
+        Assert.True(Winograd3x3.UsesThreadBlocks(64, 64, 56, 4));     // ResNet-50's first stage: 14 tile rows
+        Assert.True(Winograd3x3.UsesThreadBlocks(128, 256, 56, 4));   // 4.7 MB
+        Assert.False(Winograd3x3.UsesThreadBlocks(256, 256, 56, 4));  // 9.4 MB: shared blocks read it fewer times
+        Assert.True(Winograd3x3.UsesThreadBlocks(256, 256, 32, 2));   // F(2x2): 16 elements, 4.2 MB, 16 tile rows
+        Assert.False(Winograd3x3.UsesThreadBlocks(512, 512, 32, 2));
+        // Fewer than 8 tile rows split unevenly over the two threads: shared blocks, whatever the size of U.
+        Assert.False(Winograd3x3.UsesThreadBlocks(256, 256, 14, 2));  // ResNet-50's 14x14 layers: 7 tile rows
+        Assert.False(Winograd3x3.UsesThreadBlocks(128, 128, 28, 4));  // its 28x28 layers: 7 tile rows
+        Assert.True(Winograd3x3.UsesThreadBlocks(128, 128, 29, 4));   // 8 tile rows, the last one partial
+        Assert.False(Winograd3x3.UsesThreadBlocks(16, 16, 14, 2));
     }
 
     // A 3x3 stride-1 convolution padded by 1 (the output the size of the input), with random weights, bias and input.
