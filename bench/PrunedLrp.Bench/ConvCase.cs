@@ -20,6 +20,8 @@ public sealed record ConvCase(string Name, ConvShape Shape)
         new("pointwise 256->256 28x28", Same(256, 256, 1, 28, 28, 1)),
         new("depthwise 256 56x56 3x3", Same(256, 256, 256, 56, 56, 3)),
         new("1-D 64->128 len 1000 k9", new ConvShape(64, 128, 1, 1, 1000, 1, 9, 1, 1, 0, 4, 1, 1, 1, 1000)),
+        new("resnet 1x1 64->256 56x56", Same(64, 256, 1, 56, 56, 1)),
+        new("resnet 1x1 256->64 56x56", Same(256, 64, 1, 56, 56, 1)),
         new("resnet 1x1 256->1024 14x14", Same(256, 1024, 1, 14, 14, 1)),
         new("resnet 1x1 1024->256 14x14", Same(1024, 256, 1, 14, 14, 1)),
         new("resnet 1x1 512->2048 7x7", Same(512, 2048, 1, 7, 7, 1)),

@@ -9,8 +9,9 @@ namespace PrunedLrp.Kernels;
 /// <remarks>
 /// Dynamic claiming keeps both cores busy when one of them is slowed by other processes. If the worker has not woken
 /// up by the time the caller has run every chunk, the caller withdraws the job and returns at once (the worker then
-/// finds nothing to do), so a descheduled worker never delays a call. One worker serves the process; a caller that
-/// finds it busy (another thread's kernel, or a kernel started from the worker itself) runs all chunks itself.
+/// finds nothing to do), so a descheduled worker never delays a call; the caller frees the worker itself, so the next
+/// call can post to it again at once. One worker serves the process; a caller that finds it busy (another thread's
+/// kernel, or a kernel started from the worker itself) runs all chunks itself.
 /// </remarks>
 internal static unsafe class KernelWorker
 {
@@ -87,8 +88,8 @@ internal static unsafe class KernelWorker
 
     static int s_primed;
 
-    // Runs a job; the caller holds s_busy, which is freed at the end (here, or by the worker when it wakes to a job that
-    // was withdrawn before it started).
+    // Runs a job; the caller holds s_busy and frees it at the end. Only the caller moves s_state out of Posted to
+    // Withdrawn or Idle; the worker only from Posted to Running, so the one of them whose exchange succeeds owns the job.
     static void RunPosted(delegate*<void*, int, void> body, void* context, int chunks)
     {
         s_body = body;
@@ -104,14 +105,16 @@ internal static unsafe class KernelWorker
         }
         finally
         {
+            // The worker started and may hold a chunk: wait for it. Otherwise it never touched the job, which is now
+            // withdrawn: when the worker wakes it finds nothing to run (or the next call's job, which it may run).
+            // Before, the worker freed a withdrawn job itself when it woke, so a short job it missed (a plane build, a
+            // Winograd input transform) left the next, long one to run on this thread alone.
             if (Interlocked.CompareExchange(ref s_state, Withdrawn, Posted) != Posted)
             {
-                // The worker started and may hold a chunk: wait for it, then free it for the next call.
                 s_done.Wait();
                 Volatile.Write(ref s_state, Idle);
-                Volatile.Write(ref s_busy, 0);
             }
-            // else: the worker never touched the job; it frees itself when it wakes up.
+            Volatile.Write(ref s_busy, 0);
         }
     }
 
@@ -127,6 +130,8 @@ internal static unsafe class KernelWorker
         {
             s_start.Wait();
             s_start.Reset();
+            // A wake-up for a job already withdrawn finds Withdrawn or Idle and waits again; one for a job posted since
+            // (its Set may have come before the Reset above) finds Posted and runs it.
             if (Interlocked.CompareExchange(ref s_state, Running, Posted) == Posted)
             {
                 try
@@ -137,11 +142,6 @@ internal static unsafe class KernelWorker
                 {
                     s_done.Set();
                 }
-            }
-            else
-            {
-                Volatile.Write(ref s_state, Idle);
-                Volatile.Write(ref s_busy, 0);
             }
         }
     }
