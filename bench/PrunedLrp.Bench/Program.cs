@@ -3,7 +3,7 @@ using BenchmarkDotNet.Running;
 using PrunedLrp.Bench;
 
 // `quick [repeats] [filter]`, `quick-conv [repeats] [filter]`, `quick-dense [repeats]` print Stopwatch GFLOP/s tables,
-// `quick-crc [repeats]` CRC-32 throughput, `quick-planes [repeats]` the strided layers' column packing, `quick-lean [repeats] [filter]` the 3x3 convolutions' forward in both memory modes, `quick-listed [repeats]` a ZPlus step's
+// `quick-crc [repeats]` CRC-32 throughput, `quick-handover [repeats]` a two-thread kernel call's cost, `quick-planes [repeats]` the strided layers' column packing, `quick-lean [repeats] [filter]` the 3x3 convolutions' forward in both memory modes, `quick-listed [repeats]` a ZPlus step's
 // products dense and on listed outputs;
 // `layers MODEL [repeats]`, `selection MODEL [repeats]`, `lambda MODEL [repeats] [p]` and `scaling [length]` time a
 // model's layers, its pruning points' selection, its PLRP-λ pruning and the genomics length scaling; anything else
@@ -27,6 +27,11 @@ if (args.Length > 0 && args[0] == "quick-lean")
 if (args.Length > 0 && args[0] == "quick-planes")
 {
     QuickPlanes.Run(Repeats(1));
+    return;
+}
+if (args.Length > 0 && args[0] == "quick-handover")
+{
+    QuickHandOver.Run(Repeats(1));
     return;
 }
 if (args.Length > 0 && args[0] == "quick-crc")
