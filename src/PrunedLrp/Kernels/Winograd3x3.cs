@@ -12,16 +12,17 @@ namespace PrunedLrp.Kernels;
 /// </summary>
 /// <remarks>
 /// Tiles are processed in blocks of whole tile rows; each product is a <see cref="Gemm"/> call with U_ξ packed once
-/// here. Two schedules, by the size of the transformed kernels U (all (m+2)^2 of them):
+/// here. Two schedules, by the size of the transformed kernels U (all (m+2)^2 of them) and the number of tile rows:
 /// <list type="bullet">
 /// <item>Small U (at most <see cref="ThreadBlockKernelFloats"/>) and at least <see cref="ThreadBlockTileRows"/> tile
-/// rows (the early layers of image CNNs: few channels, large images) — thread blocks: each kernel thread takes whole blocks of about <see cref="ThreadBlockFloats"/> floats of V
-/// and M and runs their input transform, products and output transform itself, so V and M stay in its cache between
-/// the three steps and U (read once per block) stays in the shared cache. With one shared block of 16 MB these
-/// layers streamed V and M through memory three times and spent more time in the transforms than in the products.</item>
-/// <item>Large U (hundreds of channels), or few tile rows — shared blocks: V and M of a block take at most about 16 MB of scratch, so
-/// that U is read as few times as possible; the transforms split channels over the two kernel threads, and the
-/// products go whole to either thread.</item>
+/// rows (the early layers of image CNNs: few channels, large images) — thread blocks: each kernel thread takes whole
+/// blocks of about <see cref="ThreadBlockFloats"/> floats of V and M and runs their input transform, products and
+/// output transform itself, so V and M stay in its cache between the three steps and U (read once per block) stays in
+/// the shared cache. With one shared block of 16 MB these layers streamed V and M through memory three times and spent
+/// more time in the transforms than in the products.</item>
+/// <item>Large U (hundreds of channels), or few tile rows — shared blocks: V and M of a block take at most about 16 MB
+/// of scratch, so that U is read as few times as possible; the transforms split channels over the two kernel threads,
+/// and the products go whole to either thread.</item>
 /// </list>
 /// Each element's plane of V or M is one cache line longer than its data (see <see cref="Plane"/>).
 /// Pads may be any integers (also negative), so the same class serves the transposed convolution of
