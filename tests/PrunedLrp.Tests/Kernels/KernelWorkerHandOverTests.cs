@@ -7,13 +7,6 @@ namespace PrunedLrp.Tests.Kernels;
 [Collection(nameof(KernelAllocationTests))]
 public class KernelWorkerHandOverTests
 {
-    unsafe struct Counts
-    {
-        public int* Hits;
-    }
-
-    static unsafe void Hit(void* context, int chunk) => Interlocked.Increment(ref ((Counts*)context)->Hits[chunk]);
-
     [Fact]
     public unsafe void TryRun_RightAfterAWithdrawnJob_StillGetsTheWorker()
     {
@@ -28,12 +21,12 @@ public class KernelWorkerHandOverTests
             Array.Clear(hits);
             fixed (int* p = hits)
             {
-                var counts = new Counts { Hits = p };
-                if (!KernelWorker.TryRun(&Hit, &counts, hits.Length))
+                var counts = new KernelWorkerTests.Counts { Hits = p };
+                if (!KernelWorker.TryRun(&KernelWorkerTests.Hit, &counts, hits.Length))
                 {
                     refused++;
-                    Hit(&counts, 0);
-                    Hit(&counts, 1);
+                    KernelWorkerTests.Hit(&counts, 0);
+                    KernelWorkerTests.Hit(&counts, 1);
                 }
             }
             Assert.Equal([1, 1], hits);

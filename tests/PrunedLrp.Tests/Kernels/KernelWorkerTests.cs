@@ -5,12 +5,14 @@ namespace PrunedLrp.Tests.Kernels;
 
 public class KernelWorkerTests
 {
-    unsafe struct Counts
+    /// <summary>Per-chunk hit counters for a job's context.</summary>
+    internal unsafe struct Counts
     {
         public int* Hits;
     }
 
-    static unsafe void Hit(void* context, int chunk) => Interlocked.Increment(ref ((Counts*)context)->Hits[chunk]);
+    /// <summary>A chunk body that counts its calls per chunk.</summary>
+    internal static unsafe void Hit(void* context, int chunk) => Interlocked.Increment(ref ((Counts*)context)->Hits[chunk]);
 
     [Fact]
     public unsafe void TryRun_ConcurrentCallers_RunEveryChunkExactlyOnce()
