@@ -26,7 +26,7 @@ internal static unsafe class GemmDriver
     /// two alternating rounds each): ResNet-50's 3x3 stride-2 layer to 14x14 (B packed from shifted planes, a gather)
     /// 1.59/1.56 against 1.70/1.67 ms in quiet minutes and 1.65-1.68 against 1.92-2.04 ms in busy ones, where the fixed
     /// halves wait for the slowed thread; the 1x1 layers at 14x14 level in quiet minutes (0.52-0.56 ms either way) and
-    /// 3-5% quicker in busy ones. At 4 panels (7x7 outputs) splitting along N was 10-20% slower, so they keep row
+    /// 2-5% quicker in busy ones. At 4 panels (7x7 outputs) splitting along N was 10-20% slower, so they keep row
     /// halves.</remarks>
     public const int SplitNPanels = 8;
 
