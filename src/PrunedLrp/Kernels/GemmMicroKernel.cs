@@ -64,11 +64,11 @@ internal static unsafe class GemmMicroKernel
         if (mr == MR && nr == NR)
         {
             Store(c, c00, c01, accumulate, bias, rectify); c += ldc;
-            Store(c, c10, c11, accumulate, bias == null ? null : bias + 1, rectify); c += ldc;
-            Store(c, c20, c21, accumulate, bias == null ? null : bias + 2, rectify); c += ldc;
-            Store(c, c30, c31, accumulate, bias == null ? null : bias + 3, rectify); c += ldc;
-            Store(c, c40, c41, accumulate, bias == null ? null : bias + 4, rectify); c += ldc;
-            Store(c, c50, c51, accumulate, bias == null ? null : bias + 5, rectify);
+            Store(c, c10, c11, accumulate, RowOf(bias, 1), rectify); c += ldc;
+            Store(c, c20, c21, accumulate, RowOf(bias, 2), rectify); c += ldc;
+            Store(c, c30, c31, accumulate, RowOf(bias, 3), rectify); c += ldc;
+            Store(c, c40, c41, accumulate, RowOf(bias, 4), rectify); c += ldc;
+            Store(c, c50, c51, accumulate, RowOf(bias, 5), rectify);
             return;
         }
 
@@ -250,6 +250,10 @@ internal static unsafe class GemmMicroKernel
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static void Store(float* c, Vector256<float> lo, Vector256<float> hi, bool accumulate) => Store(c, lo, hi, accumulate, null, false);
+
+    /// <summary>Row <paramref name="row"/>'s value of a per-row vector such as a tile's bias (null stays null).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static float* RowOf(float* values, int row) => values == null ? null : values + row;
 
     // One row of a full tile with its epilogue: + C (accumulating) or + the row's bias, then max(., 0) when rectifying
     // (Vector256.Max as RectifyTile's: NaN stays, -0 becomes +0).

@@ -45,18 +45,18 @@ internal static unsafe class GemmMicroKernel512
             a1 += MR;
             b += NR;
         }
-        Store(c, c0, accumulate, Row(bias, 0), rectify); c += ldc;
-        Store(c, c1, accumulate, Row(bias, 1), rectify); c += ldc;
-        Store(c, c2, accumulate, Row(bias, 2), rectify); c += ldc;
-        Store(c, c3, accumulate, Row(bias, 3), rectify); c += ldc;
-        Store(c, c4, accumulate, Row(bias, 4), rectify); c += ldc;
-        Store(c, c5, accumulate, Row(bias, 5), rectify); c += ldc;
-        Store(c, c6, accumulate, Row(bias, 6), rectify); c += ldc;
-        Store(c, c7, accumulate, Row(bias, 7), rectify); c += ldc;
-        Store(c, c8, accumulate, Row(bias, 8), rectify); c += ldc;
-        Store(c, c9, accumulate, Row(bias, 9), rectify); c += ldc;
-        Store(c, c10, accumulate, Row(bias, 10), rectify); c += ldc;
-        Store(c, c11, accumulate, Row(bias, 11), rectify);
+        Store(c, c0, accumulate, GemmMicroKernel.RowOf(bias, 0), rectify); c += ldc;
+        Store(c, c1, accumulate, GemmMicroKernel.RowOf(bias, 1), rectify); c += ldc;
+        Store(c, c2, accumulate, GemmMicroKernel.RowOf(bias, 2), rectify); c += ldc;
+        Store(c, c3, accumulate, GemmMicroKernel.RowOf(bias, 3), rectify); c += ldc;
+        Store(c, c4, accumulate, GemmMicroKernel.RowOf(bias, 4), rectify); c += ldc;
+        Store(c, c5, accumulate, GemmMicroKernel.RowOf(bias, 5), rectify); c += ldc;
+        Store(c, c6, accumulate, GemmMicroKernel.RowOf(bias, 6), rectify); c += ldc;
+        Store(c, c7, accumulate, GemmMicroKernel.RowOf(bias, 7), rectify); c += ldc;
+        Store(c, c8, accumulate, GemmMicroKernel.RowOf(bias, 8), rectify); c += ldc;
+        Store(c, c9, accumulate, GemmMicroKernel.RowOf(bias, 9), rectify); c += ldc;
+        Store(c, c10, accumulate, GemmMicroKernel.RowOf(bias, 10), rectify); c += ldc;
+        Store(c, c11, accumulate, GemmMicroKernel.RowOf(bias, 11), rectify);
     }
 
     /// <summary><c>C[0..12, 0..32] (+)= A0A1 [B0 B1]</c> for full tiles: <paramref name="a0"/> and <paramref name="a1"/> are
@@ -93,21 +93,19 @@ internal static unsafe class GemmMicroKernel512
             b0 += NR;
             b1 += NR;
         }
-        StorePair(c, c00, c01, accumulate, Row(bias, 0), rectify); c += ldc;
-        StorePair(c, c10, c11, accumulate, Row(bias, 1), rectify); c += ldc;
-        StorePair(c, c20, c21, accumulate, Row(bias, 2), rectify); c += ldc;
-        StorePair(c, c30, c31, accumulate, Row(bias, 3), rectify); c += ldc;
-        StorePair(c, c40, c41, accumulate, Row(bias, 4), rectify); c += ldc;
-        StorePair(c, c50, c51, accumulate, Row(bias, 5), rectify); c += ldc;
-        StorePair(c, c60, c61, accumulate, Row(bias, 6), rectify); c += ldc;
-        StorePair(c, c70, c71, accumulate, Row(bias, 7), rectify); c += ldc;
-        StorePair(c, c80, c81, accumulate, Row(bias, 8), rectify); c += ldc;
-        StorePair(c, c90, c91, accumulate, Row(bias, 9), rectify); c += ldc;
-        StorePair(c, ca0, ca1, accumulate, Row(bias, 10), rectify); c += ldc;
-        StorePair(c, cb0, cb1, accumulate, Row(bias, 11), rectify);
+        StorePair(c, c00, c01, accumulate, GemmMicroKernel.RowOf(bias, 0), rectify); c += ldc;
+        StorePair(c, c10, c11, accumulate, GemmMicroKernel.RowOf(bias, 1), rectify); c += ldc;
+        StorePair(c, c20, c21, accumulate, GemmMicroKernel.RowOf(bias, 2), rectify); c += ldc;
+        StorePair(c, c30, c31, accumulate, GemmMicroKernel.RowOf(bias, 3), rectify); c += ldc;
+        StorePair(c, c40, c41, accumulate, GemmMicroKernel.RowOf(bias, 4), rectify); c += ldc;
+        StorePair(c, c50, c51, accumulate, GemmMicroKernel.RowOf(bias, 5), rectify); c += ldc;
+        StorePair(c, c60, c61, accumulate, GemmMicroKernel.RowOf(bias, 6), rectify); c += ldc;
+        StorePair(c, c70, c71, accumulate, GemmMicroKernel.RowOf(bias, 7), rectify); c += ldc;
+        StorePair(c, c80, c81, accumulate, GemmMicroKernel.RowOf(bias, 8), rectify); c += ldc;
+        StorePair(c, c90, c91, accumulate, GemmMicroKernel.RowOf(bias, 9), rectify); c += ldc;
+        StorePair(c, ca0, ca1, accumulate, GemmMicroKernel.RowOf(bias, 10), rectify); c += ldc;
+        StorePair(c, cb0, cb1, accumulate, GemmMicroKernel.RowOf(bias, 11), rectify);
     }
-
-    static float* Row(float* bias, int row) => bias == null ? null : bias + row;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static void StorePair(float* c, Vector512<float> left, Vector512<float> right, bool accumulate, float* bias, bool rectify)
