@@ -34,6 +34,7 @@ public sealed record ConvCase(string Name, ConvShape Shape)
         new("resnet 3x3 s2 256 -> 14x14", Strided(256, 256, 28, 3)),
         new("pointwise 2304->256 14x14 (its GEMM)", Same(2304, 256, 1, 14, 14, 1)),
         new("resnet 3x3 s2 512 -> 7x7", Strided(512, 512, 14, 3)),
+        new("pointwise 4608->512 7x7 (its GEMM)", Same(4608, 512, 1, 7, 7, 1)),
         new("resnet 1x1 s2 512->1024 -> 14x14", Strided(512, 1024, 28, 1)),
         new("resnet 1x1 s2 1024->2048 -> 7x7", Strided(1024, 2048, 14, 1)),
     ];

@@ -24,16 +24,36 @@ internal static unsafe class ClippedRows
     }
 
     // d[t] = row[iw + 2t] where 0 <= iw + 2t < width, else 0, for t < length (stride-2 convolutions such as ResNet's
-    // stem and its downsampling layers): 8 outputs per step from two loads where all 16 inputs lie inside the row.
+    // stem and its downsampling layers): 8 outputs per step from two loads of 16 inputs. Steps whose inputs reach past
+    // either end of the row (the padding, and the last step of every row) load only the lanes inside it and store only
+    // the outputs asked for: masked lanes are neither read nor written, so they cannot fault or touch a neighbour's row.
+    // Before, those outputs ran one by one: all of them for 7-wide output rows (ResNet-50's layer to 7x7), whose
+    // shifted planes then took as long to build as the 28x28 layer's with 16 times the floats.
     static void GatherEven(float* row, int width, int iw, int length, float* d)
     {
-        int t = 0;
-        for (; t < length && iw + 2 * t < 0; t++) d[t] = 0f;
-        for (; t + 8 <= length && iw + 2 * t + 16 <= width; t += 8)
-            Vector256.Store(VectorPairs.Even(Vector256.Load(row + iw + 2 * t), Vector256.Load(row + iw + 2 * t + 8)), d + t);
-        for (; t < length; t++)
-            d[t] = iw + 2 * t < width ? row[iw + 2 * t] : 0f;
+        for (int t = 0; t < length; t += 8)
+        {
+            int first = iw + 2 * t, count = Math.Min(8, length - t);
+            if (first >= 0 && first + 16 <= width && count == 8)
+            {
+                Vector256.Store(VectorPairs.Even(Vector256.Load(row + first), Vector256.Load(row + first + 8)), d + t);
+                continue;
+            }
+            // Lane j of the two loads reads row[first + j] (j < 16): kept where 0 <= first + j < width.
+            var low = Vector256.Create(first) + Lanes;
+            var high = low + Vector256.Create(8);
+            var limit = Vector256.Create(width);
+            var lowInside = Vector256.GreaterThanOrEqual(low, Vector256<int>.Zero) & Vector256.LessThan(low, limit);
+            var highInside = Vector256.GreaterThanOrEqual(high, Vector256<int>.Zero) & Vector256.LessThan(high, limit);
+            var even = VectorPairs.Even(Avx.MaskLoad(row + first, lowInside.AsSingle()), Avx.MaskLoad(row + first + 8, highInside.AsSingle()));
+            if (count == 8)
+                Vector256.Store(even, d + t);
+            else
+                Avx.MaskStore(d + t, Vector256.LessThan(Lanes, Vector256.Create(count)).AsSingle(), even);
+        }
     }
+
+    static Vector256<int> Lanes => Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
 
     /// <summary><c>d[t] = row[iw + t]</c> where <c>0 &lt;= iw + t &lt; width</c>, else 0, for t &lt; length; 8 at a
     /// time inside the row (rows of 14 or 7 outputs split the 16-column panels into short runs).</summary>
