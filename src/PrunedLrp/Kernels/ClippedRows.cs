@@ -28,7 +28,7 @@ internal static unsafe class ClippedRows
     // either end of the row (the padding, and the last step of every row) load only the lanes inside it and store only
     // the outputs asked for: masked lanes are neither read nor written, so they cannot fault or touch a neighbour's row.
     // Before, those outputs ran one by one: all of them for 7-wide output rows (ResNet-50's layer to 7x7), whose
-    // shifted planes then took as long to build as the 28x28 layer's with 16 times the floats.
+    // shifted planes (0.7 MB) then took as long to build as the 28x28 layer's (2.5 MB).
     static void GatherEven(float* row, int width, int iw, int length, float* d)
     {
         for (int t = 0; t < length; t += 8)
