@@ -6,8 +6,13 @@ namespace PrunedLrp.Cli;
 /// <summary>Entry point of the <c>plrp</c> command.</summary>
 public static class Program
 {
-    /// <summary>Runs the command line; returns the process exit code.</summary>
-    public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
+    /// <summary>Runs the command line; returns the process exit code. The default Native-AOT binary first hands over
+    /// to its AVX-512 build on CPUs that have it (<see cref="Avx512HandOver"/>).</summary>
+    public static int Main(string[] args)
+    {
+        Avx512HandOver.TryHandOver(args);
+        return Run(args, Console.Out, Console.Error);
+    }
 
     /// <summary>Runs the command line with the given writers (tests use this).</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)

@@ -101,8 +101,9 @@ internal static class BenchCommand
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak memory (resident, whole process): {result.PeakMemoryMB} MB"));
             // Not when the tile was turned off by hand (PRUNEDLRP_AVX512=0): the build has it then.
             if (result.CpuAvx512 && !result.Avx512 && Environment.GetEnvironmentVariable("PRUNEDLRP_AVX512") != "0")
-                stdout.WriteLine("note: this CPU has AVX-512, which this binary was not built to use; a Native-AOT build with "
-                    + "-p:IlcInstructionSet=x86-64-v4 (see the README) runs the AVX-512 GEMM tile, 1.5-1.8x faster on square products on a Zen 5");
+                stdout.WriteLine("note: this CPU has AVX-512, which this binary was not built to use; the linux-x64 Native-AOT publish "
+                    + "puts an x86-64-v4 build at avx512/plrp beside it, which it then starts in its place (see the README): "
+                    + "its AVX-512 GEMM tile is 1.5-1.8x faster on square products on a Zen 5");
             return 0;
         }));
         return command;

@@ -8,9 +8,15 @@ namespace PrunedLrp.Tests.Cli;
 /// <summary>The published Native-AOT plrp: AVX2/FMA on, the demo runs, relevance matches Zennit, startup is fast.</summary>
 public class AotBinaryTests
 {
-    static (int Code, string Out, string Err, double Ms) Run(params string[] args)
+    static (int Code, string Out, string Err, double Ms) Run(params string[] args) => RunWith(null, args);
+
+    // avx512: the value of PRUNEDLRP_AVX512 for the run ("0" keeps the default binary's AVX2 code), null: unset.
+    static (int Code, string Out, string Err, double Ms) RunWith(string? avx512, params string[] args)
     {
         var info = new ProcessStartInfo(AotFactAttribute.AotBinary!) { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.Environment.Remove("PRUNEDLRP_AVX512");
+        if (avx512 is not null)
+            info.Environment["PRUNEDLRP_AVX512"] = avx512;
         foreach (string a in args)
             info.ArgumentList.Add(a);
         var clock = Stopwatch.StartNew();
@@ -41,6 +47,31 @@ public class AotBinaryTests
     }
 
     [AotFact]
+    public void Aot_HandsOverToTheAvx512BuildOnlyWhereTheCpuHasIt()
+    {
+        // The publish writes the x86-64-v4 companion beside the default binary (PublishAvx512Companion in the CLI's
+        // project file); the default binary starts it in its place where the kernel reports every subset it needs.
+        string companion = Path.Combine(Path.GetDirectoryName(AotFactAttribute.AotBinary)!, "avx512", "plrp");
+        Assert.True(File.Exists(companion), $"no AVX-512 companion at {companion}");
+        string model = ReadmeTests.FindRepoFile(Path.Combine("data", "models", "fashion", "model.plrp"));
+        bool? cpuHasV4 = Avx512HandOverTests.KernelReportsX8664V4();
+        var (code, output, err, _) = RunWith(null, "bench", "--model", model, "--runs", "2", "--warmup", "1");
+        Assert.True(code == 0, err);
+        if (cpuHasV4 is bool v4)
+            Assert.Contains(v4 ? "AVX-512 tile True" : "AVX-512 tile False", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("could not start the AVX-512 build", err, StringComparison.Ordinal);
+        // PRUNEDLRP_AVX512=0 keeps the default binary's own AVX2 code, and it does not point to AVX-512 then.
+        (code, output, err, _) = RunWith("0", "bench", "--model", model, "--runs", "2", "--warmup", "1");
+        Assert.True(code == 0, err);
+        Assert.Contains("AVX2 True, FMA True, AOT True, AVX-512 tile False", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("note: this CPU has AVX-512", output, StringComparison.Ordinal);
+        // Arguments, usage name and exit code pass through the hand-over: a missing required option exits with 1.
+        (code, _, err, _) = RunWith(null, "predict", "--model", model);
+        Assert.Equal(1, code);
+        Assert.Contains("Option '--input' is required.", err, StringComparison.Ordinal);
+    }
+
+    [AotFact]
     public void Aot_DemoRuns()
     {
         string dir = Path.Combine(Path.GetTempPath(), "plrp-tests", "aot-demo-" + Guid.NewGuid().ToString("N"));
@@ -55,14 +86,19 @@ public class AotBinaryTests
     {
         string dir = Path.Combine(FixtureCases.Root("zennit"), "resnet_bottleneck");
         string model = CommandLine.ConvertedModel(Path.Combine(dir, "model.onnx"));
-        string output = CommandLine.TempFile(".npy");
-        var (code, _, err, _) = Run("explain", "--model", model, "--input", Path.Combine(dir, "input.npy"), "--out", output,
-            "--composite", "epsilon-gamma-box", "--low", "-1", "--high", "1");
-        Assert.True(code == 0, err);
-        var got = NpyFile.Read(output);
         var want = NpyFile.Read(Path.Combine(dir, "epsilon-gamma-box.npy"));
-        double error = Compare.RelativeMaxError(got.Data, Array.ConvertAll(want.Data, v => (double)v));
-        Assert.True(error <= 1e-3, $"relative max error {error:E2}");
+        // Both builds of the publish: the default binary's own AVX2 code, and whatever it runs by default (the AVX-512
+        // companion on a CPU with AVX-512).
+        foreach (string? avx512 in new[] { "0", null })
+        {
+            string output = CommandLine.TempFile(".npy");
+            var (code, _, err, _) = RunWith(avx512, "explain", "--model", model, "--input", Path.Combine(dir, "input.npy"), "--out", output,
+                "--composite", "epsilon-gamma-box", "--low", "-1", "--high", "1");
+            Assert.True(code == 0, err);
+            var got = NpyFile.Read(output);
+            double error = Compare.RelativeMaxError(got.Data, Array.ConvertAll(want.Data, v => (double)v));
+            Assert.True(error <= 1e-3, $"PRUNEDLRP_AVX512={avx512 ?? "(unset)"}: relative max error {error:E2}");
+        }
     }
 
     [AotFact]

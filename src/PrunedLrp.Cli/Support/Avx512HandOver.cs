@@ -1,0 +1,125 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
+using System.Text;
+
+namespace PrunedLrp.Cli;
+
+/// <summary>
+/// Starts the AVX-512 build of plrp in place of this one when it can run faster: the default Native-AOT binary is
+/// compiled for x86-64-v3 (AVX2), and Native AOT cannot switch AVX-512 on at run time in such a binary, so a linux-x64
+/// publish also writes an x86-64-v4 build to <c>avx512/plrp</c> beside it (see the CLI's project file). On a CPU with
+/// every AVX-512 subset that build needs, this binary replaces its process image with that one (<c>execv</c>: the same
+/// process id, arguments, environment, standard streams and exit code), before it has read or written anything.
+/// </summary>
+/// <remarks>
+/// Nothing happens under the JIT (which uses AVX-512 by itself), in a build that already has AVX-512, when
+/// <c>PRUNEDLRP_AVX512=0</c> (AVX2 code by choice), off Linux x64, or without the companion file: then this binary runs
+/// as it is. If <c>execv</c> fails, it says so on standard error and runs as it is.
+/// </remarks>
+internal static unsafe partial class Avx512HandOver
+{
+    /// <summary>The companion's path relative to the directory of this executable.</summary>
+    public static readonly string CompanionRelativePath = Path.Combine("avx512", "plrp");
+
+    /// <summary>The AVX-512 subsets an x86-64-v4 binary requires: Foundation, DQ, CD, BW and VL (CPUID leaf 7, sub-leaf
+    /// 0, EBX bits 16, 17, 28, 30 and 31).</summary>
+    public const uint X8664V4Bits = (1u << 16) | (1u << 17) | (1u << 28) | (1u << 30) | (1u << 31);
+
+    /// <summary>The same subsets as Linux names them in the flags of /proc/cpuinfo, where the kernel lists only what
+    /// it has enabled (it drops them when it does not save the AVX-512 registers, which CPUID alone does not show).</summary>
+    public static readonly string[] X8664V4Flags = ["avx512f", "avx512dq", "avx512cd", "avx512bw", "avx512vl"];
+
+    /// <summary>Replaces this process with the companion when <see cref="ShouldHandOver"/> holds; returns only when it
+    /// does not (or when <c>execv</c> failed, after a note on standard error).</summary>
+    public static void TryHandOver(string[] args)
+    {
+        if (RuntimeFeature.IsDynamicCodeSupported || Avx512F.IsSupported || !OperatingSystem.IsLinux()
+            || RuntimeInformation.ProcessArchitecture != Architecture.X64
+            || Environment.GetEnvironmentVariable("PRUNEDLRP_AVX512") == "0")
+            return;
+        string? directory = Path.GetDirectoryName(Environment.ProcessPath);
+        if (directory is null)
+            return;
+        string companion = Path.Combine(directory, CompanionRelativePath);
+        if (!File.Exists(companion) || !ShouldHandOver(CpuIdLeaf7Ebx(), CpuInfoFlags()))
+            return;
+        Execute(companion, args);
+        int errno = Marshal.GetLastPInvokeError();
+        Console.Error.WriteLine($"plrp: note: could not start the AVX-512 build {companion} (errno {errno}); running the AVX2 build");
+    }
+
+    /// <summary>Whether the CPU and the OS support the x86-64-v4 build: every bit of <see cref="X8664V4Bits"/> in
+    /// <paramref name="leaf7Ebx"/>, and every flag of <see cref="X8664V4Flags"/> in <paramref name="cpuInfoFlags"/>
+    /// (null: no /proc/cpuinfo to ask, which never hands over).</summary>
+    public static bool ShouldHandOver(uint leaf7Ebx, IReadOnlySet<string>? cpuInfoFlags) =>
+        (leaf7Ebx & X8664V4Bits) == X8664V4Bits && cpuInfoFlags is not null && X8664V4Flags.All(cpuInfoFlags.Contains);
+
+    /// <summary>The flags of the first processor in <paramref name="cpuInfo"/> (the text of /proc/cpuinfo), or null
+    /// when it has no flags line.</summary>
+    public static HashSet<string>? ParseFlags(IEnumerable<string> cpuInfo)
+    {
+        foreach (string line in cpuInfo)
+        {
+            int colon = line.IndexOf(':', StringComparison.Ordinal);
+            if (colon < 0 || line.AsSpan(0, colon).Trim() is not "flags")
+                continue;
+            return [.. line[(colon + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries)];
+        }
+        return null;
+    }
+
+    static HashSet<string>? CpuInfoFlags()
+    {
+        try
+        {
+            return ParseFlags(File.ReadLines("/proc/cpuinfo"));
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    static uint CpuIdLeaf7Ebx()
+    {
+        if (!X86Base.IsSupported || X86Base.CpuId(0, 0).Eax < 7)
+            return 0;
+        return (uint)X86Base.CpuId(7, 0).Ebx;
+    }
+
+    // argv as execv takes it: NUL-terminated UTF-8 strings, then a null pointer. argv[0] is the companion's path, so
+    // that it names itself as this binary does. Returns only on failure.
+    static void Execute(string path, string[] args)
+    {
+        var strings = new byte[args.Length + 1][];
+        strings[0] = Encoding.UTF8.GetBytes(path + '\0');
+        for (int i = 0; i < args.Length; i++)
+            strings[i + 1] = Encoding.UTF8.GetBytes(args[i] + '\0');
+        var handles = new GCHandle[strings.Length];
+        var argv = new nint[strings.Length + 1];
+        try
+        {
+            for (int i = 0; i < strings.Length; i++)
+            {
+                handles[i] = GCHandle.Alloc(strings[i], GCHandleType.Pinned);
+                argv[i] = handles[i].AddrOfPinnedObject();
+            }
+            fixed (nint* pointers = argv)
+                _ = ExecV((byte*)argv[0], (byte**)pointers);
+        }
+        finally
+        {
+            foreach (var handle in handles)
+                if (handle.IsAllocated)
+                    handle.Free();
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "execv", SetLastError = true)]
+    private static partial int ExecV(byte* path, byte** argv);
+}
