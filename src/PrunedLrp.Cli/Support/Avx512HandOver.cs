@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
@@ -9,13 +10,15 @@ namespace PrunedLrp.Cli;
 /// Starts the AVX-512 build of plrp in place of this one when it can run faster: the default Native-AOT binary is
 /// compiled for x86-64-v3 (AVX2), and Native AOT cannot switch AVX-512 on at run time in such a binary, so a linux-x64
 /// publish also writes an x86-64-v4 build to <c>avx512/plrp</c> beside it (see the CLI's project file). On a CPU with
-/// every AVX-512 subset that build needs, this binary replaces its process image with that one (<c>execv</c>: the same
-/// process id, arguments, environment, standard streams and exit code), before it has read or written anything.
+/// every AVX-512 subset that build needs, this binary replaces its process image with that one (<c>execve</c>: the same
+/// process id, arguments, environment, standard streams and exit code), before it has read or written anything. The
+/// companion checks that it was built from the same code (<see cref="Build"/>) and otherwise starts this binary again
+/// with its own AVX2 code.
 /// </summary>
 /// <remarks>
 /// Nothing happens under the JIT (which uses AVX-512 by itself), in a build that already has AVX-512, when
 /// <c>PRUNEDLRP_AVX512=0</c> (AVX2 code by choice), off Linux x64, or without the companion file: then this binary runs
-/// as it is. If <c>execv</c> fails, it says so on standard error and runs as it is.
+/// as it is. If <c>execve</c> fails, it says so on standard error and runs as it is.
 /// </remarks>
 internal static unsafe partial class Avx512HandOver
 {
@@ -30,23 +33,54 @@ internal static unsafe partial class Avx512HandOver
     /// it has enabled (it drops them when it does not save the AVX-512 registers, which CPUID alone does not show).</summary>
     public static readonly string[] X8664V4Flags = ["avx512f", "avx512dq", "avx512cd", "avx512bw", "avx512vl"];
 
+    /// <summary>Set by the hand-over for the companion: the default binary's path.</summary>
+    public const string FromVariable = "PRUNEDLRP_HANDOVER_FROM";
+
+    /// <summary>Set by the hand-over for the companion: the default binary's build (informational version, with the
+    /// commit), which the companion's must equal.</summary>
+    public const string BuildVariable = "PRUNEDLRP_HANDOVER_BUILD";
+
+    /// <summary>This binary's build: the informational version, which carries the commit it was built from.</summary>
+    public static string Build { get; } =
+        typeof(Avx512HandOver).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+
     /// <summary>Replaces this process with the companion when <see cref="ShouldHandOver"/> holds; returns only when it
-    /// does not (or when <c>execv</c> failed, after a note on standard error).</summary>
+    /// does not (or when <c>execve</c> failed, after a note on standard error). In the companion, started by a
+    /// hand-over from a binary of another build (one of the two files replaced), starts that binary again with its own
+    /// AVX2 code, so that what runs is always the build the user started.</summary>
     public static void TryHandOver(string[] args)
     {
-        if (RuntimeFeature.IsDynamicCodeSupported || Avx512F.IsSupported || !OperatingSystem.IsLinux()
-            || RuntimeInformation.ProcessArchitecture != Architecture.X64
-            || Environment.GetEnvironmentVariable("PRUNEDLRP_AVX512") == "0")
+        if (RuntimeFeature.IsDynamicCodeSupported || !OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture != Architecture.X64)
             return;
-        string? directory = Path.GetDirectoryName(Environment.ProcessPath);
-        if (directory is null)
+        if (Avx512F.IsSupported)
+        {
+            ReturnIfOtherBuild(args);
+            return;
+        }
+        if (Environment.GetEnvironmentVariable("PRUNEDLRP_AVX512") == "0")
+            return;
+        string? self = Environment.ProcessPath, directory = Path.GetDirectoryName(self);
+        if (self is null || directory is null)
             return;
         string companion = Path.Combine(directory, CompanionRelativePath);
         if (!File.Exists(companion) || !ShouldHandOver(CpuIdLeaf7Ebx(), CpuInfoFlags()))
             return;
-        Execute(companion, args);
+        Execute(companion, args, [(FromVariable, self), (BuildVariable, Build)]);
         int errno = Marshal.GetLastPInvokeError();
         Console.Error.WriteLine($"plrp: note: could not start the AVX-512 build {companion} (errno {errno}); running the AVX2 build");
+    }
+
+    // In the companion: back to the binary that handed over when the two were built from different code.
+    static void ReturnIfOtherBuild(string[] args)
+    {
+        string? from = Environment.GetEnvironmentVariable(FromVariable), build = Environment.GetEnvironmentVariable(BuildVariable);
+        if (from is null || build is null || build == Build)
+            return;
+        Console.Error.WriteLine($"plrp: note: {Environment.ProcessPath} is build {Build}, but {from} is build {build}: running {from} "
+            + "with its own AVX2 code (publish both together to use AVX-512)");
+        Execute(from, args, [("PRUNEDLRP_AVX512", "0"), (FromVariable, null), (BuildVariable, null)]);
+        int errno = Marshal.GetLastPInvokeError();
+        Console.Error.WriteLine($"plrp: note: could not start {from} (errno {errno}); running this build");
     }
 
     /// <summary>Whether the CPU and the OS support the x86-64-v4 build: every bit of <see cref="X8664V4Bits"/> in
@@ -92,25 +126,36 @@ internal static unsafe partial class Avx512HandOver
         return (uint)X86Base.CpuId(7, 0).Ebx;
     }
 
-    // argv as execv takes it: NUL-terminated UTF-8 strings, then a null pointer. argv[0] is the companion's path, so
-    // that it names itself as this binary does. Returns only on failure.
-    static void Execute(string path, string[] args)
+    // execve(path, argv, envp): argv[0] is the path (so that the program names itself as the one started), then the
+    // arguments; the environment is this process's with `changes` applied (a null value removes the variable). All as
+    // NUL-terminated UTF-8 strings behind arrays of pointers ending in null. Returns only on failure.
+    static void Execute(string path, string[] args, (string Name, string? Value)[] changes)
     {
-        var strings = new byte[args.Length + 1][];
-        strings[0] = Encoding.UTF8.GetBytes(path + '\0');
-        for (int i = 0; i < args.Length; i++)
-            strings[i + 1] = Encoding.UTF8.GetBytes(args[i] + '\0');
+        var environment = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (System.Collections.DictionaryEntry entry in Environment.GetEnvironmentVariables())
+            environment[(string)entry.Key] = (string?)entry.Value ?? "";
+        foreach (var (name, value) in changes)
+        {
+            if (value is null)
+                environment.Remove(name);
+            else
+                environment[name] = value;
+        }
+        string[] argv = [path, .. args];
+        string[] envp = [.. environment.Select(e => e.Key + "=" + e.Value)];
+        var strings = argv.Concat(envp).Select(text => Encoding.UTF8.GetBytes(text + '\0')).ToArray();
         var handles = new GCHandle[strings.Length];
-        var argv = new nint[strings.Length + 1];
+        // Pointers to argv's strings, null, pointers to envp's strings, null.
+        var pointers = new nint[strings.Length + 2];
         try
         {
             for (int i = 0; i < strings.Length; i++)
             {
                 handles[i] = GCHandle.Alloc(strings[i], GCHandleType.Pinned);
-                argv[i] = handles[i].AddrOfPinnedObject();
+                pointers[i < argv.Length ? i : i + 1] = handles[i].AddrOfPinnedObject();
             }
-            fixed (nint* pointers = argv)
-                _ = ExecV((byte*)argv[0], (byte**)pointers);
+            fixed (nint* p = pointers)
+                _ = ExecVE((byte*)p[0], (byte**)p, (byte**)(p + argv.Length + 1));
         }
         finally
         {
@@ -120,6 +165,6 @@ internal static unsafe partial class Avx512HandOver
         }
     }
 
-    [LibraryImport("libc", EntryPoint = "execv", SetLastError = true)]
-    private static partial int ExecV(byte* path, byte** argv);
+    [LibraryImport("libc", EntryPoint = "execve", SetLastError = true)]
+    private static partial int ExecVE(byte* path, byte** argv, byte** envp);
 }

@@ -11,12 +11,19 @@ public class AotBinaryTests
     static (int Code, string Out, string Err, double Ms) Run(params string[] args) => RunWith(null, args);
 
     // avx512: the value of PRUNEDLRP_AVX512 for the run ("0" keeps the default binary's AVX2 code), null: unset.
-    static (int Code, string Out, string Err, double Ms) RunWith(string? avx512, params string[] args)
+    static (int Code, string Out, string Err, double Ms) RunWith(string? avx512, params string[] args) =>
+        RunBinary(AotFactAttribute.AotBinary!, [("PRUNEDLRP_AVX512", avx512)], args);
+
+    // One of the published binaries with the environment changed by `variables` (a null value unsets one).
+    static (int Code, string Out, string Err, double Ms) RunBinary(string binary, (string Name, string? Value)[] variables, params string[] args)
     {
-        var info = new ProcessStartInfo(AotFactAttribute.AotBinary!) { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.Environment.Remove("PRUNEDLRP_AVX512");
-        if (avx512 is not null)
-            info.Environment["PRUNEDLRP_AVX512"] = avx512;
+        var info = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (name, value) in variables)
+        {
+            info.Environment.Remove(name);
+            if (value is not null)
+                info.Environment[name] = value;
+        }
         foreach (string a in args)
             info.ArgumentList.Add(a);
         var clock = Stopwatch.StartNew();
@@ -69,6 +76,27 @@ public class AotBinaryTests
         (code, _, err, _) = RunWith(null, "predict", "--model", model);
         Assert.Equal(1, code);
         Assert.Contains("Option '--input' is required.", err, StringComparison.Ordinal);
+    }
+
+    [AotFact]
+    public void Aot_CompanionOfAnotherBuild_StartsTheDefaultBinaryAgain()
+    {
+        // As after one of the two files was replaced: the companion, handed over to by a binary of another build, starts
+        // that binary again with its own AVX2 code, so that the build the user started is the one that runs.
+        string main = AotFactAttribute.AotBinary!;
+        string companion = Path.Combine(Path.GetDirectoryName(main)!, "avx512", "plrp");
+        string model = ReadmeTests.FindRepoFile(Path.Combine("data", "models", "fashion", "model.plrp"));
+        if (Avx512HandOverTests.KernelReportsX8664V4() != true)
+            return; // the companion cannot start on this CPU; the hand-over never happens here
+        (string, string?)[] otherBuild = [("PRUNEDLRP_AVX512", null), ("PRUNEDLRP_HANDOVER_FROM", main), ("PRUNEDLRP_HANDOVER_BUILD", "0.0.0+another")];
+        var (code, output, err, _) = RunBinary(companion, otherBuild, "bench", "--model", model, "--runs", "2", "--warmup", "1");
+        Assert.True(code == 0, err);
+        Assert.Contains("AVX-512 tile False", output, StringComparison.Ordinal);
+        Assert.Contains("but " + main + " is build 0.0.0+another: running " + main + " with its own AVX2 code", err, StringComparison.Ordinal);
+        // Handed over to by its own build, it runs itself.
+        (code, output, err, _) = RunBinary(companion, [("PRUNEDLRP_AVX512", null), ("PRUNEDLRP_HANDOVER_FROM", main)], "bench", "--model", model, "--runs", "2", "--warmup", "1");
+        Assert.True(code == 0, err);
+        Assert.Contains("AVX-512 tile True", output, StringComparison.Ordinal);
     }
 
     [AotFact]
