@@ -190,8 +190,10 @@ internal static unsafe class GemmDriver
                         GemmMicroKernel512.Fma12x32(kc, a, a + (long)MR * kc, b, b + (long)NR * kc, cc, ldc, accumulate,
                             rowBias == null ? null : rowBias + ir, rectify);
                     }
-                    RowPanels(ref g, ir, mc, kc, ap, b, c + jr, NR, accumulate, rowBias, rectify);
-                    RowPanels(ref g, ir, mc, kc, ap, b + (long)NR * kc, c + jr + NR, NR, accumulate, rowBias, rectify);
+                    // The 1-11 rows left, a row panel at a time, still 512 bits wide.
+                    for (; ir < mc; ir += MR)
+                        GemmMicroKernel512.Fma6x32(kc, ap + (long)ir * kc, b, b + (long)NR * kc, c + (long)ir * ldc + jr, ldc,
+                            Math.Min(MR, mc - ir), accumulate, rowBias == null ? null : rowBias + ir, rectify);
                     jr += 2 * NR;
                     continue;
                 }
