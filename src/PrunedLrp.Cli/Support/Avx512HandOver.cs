@@ -63,10 +63,9 @@ internal static unsafe partial class Avx512HandOver
         if (self is null || directory is null)
             return;
         string companion = Path.Combine(directory, CompanionRelativePath);
-        if (!File.Exists(companion) || !ShouldHandOver(CpuIdLeaf7Ebx(), CpuInfoFlags()))
+        if (!File.Exists(companion) || !ShouldHandOver(CpuFeatures.Leaf7Ebx(), CpuInfoFlags()))
             return;
-        Execute(companion, args, [(FromVariable, self), (BuildVariable, Build)]);
-        int errno = Marshal.GetLastPInvokeError();
+        int errno = Execute(companion, args, [(FromVariable, self), (BuildVariable, Build)]);
         Console.Error.WriteLine($"plrp: note: could not start the AVX-512 build {companion} (errno {errno}); running the AVX2 build");
     }
 
@@ -78,8 +77,7 @@ internal static unsafe partial class Avx512HandOver
             return;
         Console.Error.WriteLine($"plrp: note: {Environment.ProcessPath} is build {Build}, but {from} is build {build}: running {from} "
             + "with its own AVX2 code (publish both together to use AVX-512)");
-        Execute(from, args, [("PRUNEDLRP_AVX512", "0"), (FromVariable, null), (BuildVariable, null)]);
-        int errno = Marshal.GetLastPInvokeError();
+        int errno = Execute(from, args, [("PRUNEDLRP_AVX512", "0"), (FromVariable, null), (BuildVariable, null)]);
         Console.Error.WriteLine($"plrp: note: could not start {from} (errno {errno}); running this build");
     }
 
@@ -119,17 +117,10 @@ internal static unsafe partial class Avx512HandOver
         }
     }
 
-    static uint CpuIdLeaf7Ebx()
-    {
-        if (!X86Base.IsSupported || X86Base.CpuId(0, 0).Eax < 7)
-            return 0;
-        return (uint)X86Base.CpuId(7, 0).Ebx;
-    }
-
     // execve(path, argv, envp): argv[0] is the path (so that the program names itself as the one started), then the
     // arguments; the environment is this process's with `changes` applied (a null value removes the variable). All as
-    // NUL-terminated UTF-8 strings behind arrays of pointers ending in null. Returns only on failure.
-    static void Execute(string path, string[] args, (string Name, string? Value)[] changes)
+    // NUL-terminated UTF-8 strings behind arrays of pointers ending in null. Returns only on failure, with errno.
+    static int Execute(string path, string[] args, (string Name, string? Value)[] changes)
     {
         var environment = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (System.Collections.DictionaryEntry entry in Environment.GetEnvironmentVariables())
@@ -156,6 +147,7 @@ internal static unsafe partial class Avx512HandOver
             }
             fixed (nint* p = pointers)
                 _ = ExecVE((byte*)p[0], (byte**)p, (byte**)(p + argv.Length + 1));
+            return Marshal.GetLastPInvokeError();
         }
         finally
         {

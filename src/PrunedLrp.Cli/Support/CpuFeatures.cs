@@ -13,13 +13,16 @@ internal static class CpuFeatures
     /// (leaf 1, ECX bit 27, OSXSAVE; the ZMM state bits of XCR0 are not readable from .NET).</summary>
     public static bool CpuHasAvx512F()
     {
-        if (!X86Base.IsSupported)
-            return false;
-        var (maxLeaf, _, _, _) = X86Base.CpuId(0, 0);
-        if (maxLeaf < 7)
-            return false;
-        var (_, _, ecx1, _) = X86Base.CpuId(1, 0);
-        var (_, ebx7, _, _) = X86Base.CpuId(7, 0);
-        return (ecx1 & (1 << 27)) != 0 && (ebx7 & (1 << 16)) != 0;
+        uint ebx7 = Leaf7Ebx();
+        return ebx7 != 0 && (X86Base.CpuId(1, 0).Ecx & (1 << 27)) != 0 && (ebx7 & (1u << 16)) != 0;
+    }
+
+    /// <summary>EBX of CPUID leaf 7, sub-leaf 0 (the AVX2 and AVX-512 feature bits), or 0 where the CPU has no such leaf
+    /// or is not x86.</summary>
+    public static uint Leaf7Ebx()
+    {
+        if (!X86Base.IsSupported || X86Base.CpuId(0, 0).Eax < 7)
+            return 0;
+        return (uint)X86Base.CpuId(7, 0).Ebx;
     }
 }
